@@ -1,0 +1,51 @@
+"""Whole-site validation: everything `flask check` reports.
+
+Front matter, files and series are checked when posts load (content.py,
+collection.py); this adds what needs the rendered HTML: math KaTeX rejects,
+links to posts that do not exist, and figures that are not on disk.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .collection import Loaded
+from .content import Post, Problem, display_path
+from .rendering import figure_files
+
+# Links between posts are written relative, as ../slug/ (see README).
+_POST_LINK = re.compile(r'<a[^>]+href="\.\./([^/"#?]+)/?(?:#[^"]*)?"')
+
+
+def _line_of(source_text: str, needle: str) -> int | None:
+    index = source_text.find(needle)
+    return source_text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def rendered_problems(post: Post, slugs: set[str], figures_dir: Path) -> list[Problem]:
+    """Problems found by rendering one post."""
+    text = post.source.read_text(encoding="utf-8")
+    rendered = post.rendered
+    problems = [
+        Problem(display_path(post.source), _line_of(text, tex), f"math does not render: {message} (in `{tex}`)")
+        for tex, message in rendered.math_errors
+    ]
+    for slug in _POST_LINK.findall(rendered.html):
+        if slug not in slugs:
+            problems.append(Problem(display_path(post.source), _line_of(text, f"../{slug}"),
+                                    f"link to a post that does not exist: ../{slug}/ (no {slug}.md)"))
+    for name in figure_files(rendered.html):
+        if not (figures_dir / name).is_file():
+            problems.append(Problem(display_path(post.source), _line_of(text, f"figures/{name}"),
+                                    f"figure not found: figures/{name} (put the file in {figures_dir})"))
+    return problems
+
+
+def all_problems(loaded: Loaded, figures_dir: Path) -> list[Problem]:
+    """Every problem in the content, loading and rendering checks together."""
+    problems = list(loaded.problems)
+    slugs = {post.slug for post in loaded.posts}
+    for post in loaded.posts:
+        problems.extend(rendered_problems(post, slugs, figures_dir))
+    return problems

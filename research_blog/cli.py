@@ -1,0 +1,58 @@
+"""The `flask check` and `flask freeze` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .checks import all_problems
+from .extension import state
+
+
+def _problems() -> list:
+    blog = state()
+    return all_problems(blog.collection.loaded(watch=True), blog.figures_dir)
+
+
+@click.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Validate every post; print each problem as path:line: message."""
+    problems = _problems()
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise SystemExit(1)
+    loaded = state().collection.loaded(watch=False)
+    click.echo(f"OK: {len(loaded.posts)} posts in {state().content_dir}, no problems.")
+
+
+@click.command("freeze")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Folder to write the static site to (replaced whole on success).")
+@click.option("--base-url", default=None,
+              help="Where the site will be published, e.g. https://user.github.io/research/ .")
+@with_appcontext
+def freeze_command(out: Path, base_url: str | None) -> None:
+    """Validate the content, then write the whole site as static files."""
+    from .freeze import FreezeError, freeze_site
+
+    problems = _problems()
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"Not frozen: fix the {len(problems)} problem(s) above (`flask check` lists them).", err=True)
+        raise SystemExit(1)
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    click.echo(f"Freezing into {out} ...")
+    try:
+        report = freeze_site(current_app._get_current_object(), out, base_url, progress=click.echo)
+    except FreezeError as error:
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Froze {report.pages} files ({report.bytes / 1024:.0f} KiB) into {report.destination} "
+               f"in {report.seconds:.1f} s.")

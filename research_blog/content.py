@@ -1,0 +1,228 @@
+"""The content model: a Post built from a FlatPages page, validated in one place.
+
+Front matter rules live here and nowhere else: required and optional fields and
+their types, unknown keys, slugs, dates. Each problem is a :class:`Problem`
+naming the file, the line where known, and what to do about it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from flask_flatpages import Page
+
+from .reading import reading_minutes
+from .rendering import Rendered, render_markdown
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# First path segments the blog's own routes use: a post there would be shadowed.
+RESERVED_SLUGS = frozenset({"category", "tags", "series", "assets", "feed.xml", "sitemap.xml", "robots.txt"})
+
+REQUIRED_FIELDS = ("title", "date", "summary", "category")
+OPTIONAL_FIELDS = ("tags", "series", "series_part", "draft", "updated", "links")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the content, printed as ``path:line: message``."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content has problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Post:
+    slug: str
+    title: str
+    date: dt.date
+    summary: str
+    category: str
+    body: str
+    source: Path
+    tags: tuple[str, ...] = ()
+    series: str | None = None
+    series_part: int | None = None
+    draft: bool = False
+    updated: dt.date | None = None
+    links: tuple[Link, ...] = ()
+    reading_minutes: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reading_minutes", reading_minutes(self.body))
+
+    @property
+    def rendered(self) -> Rendered:
+        """HTML, table of contents and math errors (cached by body text)."""
+        return render_markdown(self.body)
+
+    @property
+    def sort_key(self) -> tuple:
+        """Newest first; a tie goes to the lower series part, then to the title."""
+        return (-self.date.toordinal(), self.series_part or 0, self.title.casefold())
+
+
+def display_path(path: Path) -> str:
+    """A path as the writer knows it: relative to the current directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def is_public(post: Post, today: dt.date, show_drafts: bool) -> bool:
+    """The one predicate for visibility: drafts and future posts stay hidden."""
+    return show_drafts or (not post.draft and post.date <= today)
+
+
+def _key_line(meta_text: str, key: str) -> int | None:
+    match = re.search(rf"^{re.escape(key)}\s*:", meta_text, re.M)
+    return meta_text.count("\n", 0, match.start()) + 1 if match else None
+
+
+class _Checker:
+    """Collects the problems of one file's front matter while reading its fields."""
+
+    def __init__(self, path: str, meta_text: str, meta: dict[str, Any]):
+        self.path, self.meta_text, self.meta = path, meta_text, meta
+        self.problems: list[Problem] = []
+
+    def fail(self, key: str | None, message: str) -> None:
+        line = _key_line(self.meta_text, key) if key else 1
+        self.problems.append(Problem(self.path, line or 1, message))
+
+    def text(self, key: str, required: bool = True) -> str | None:
+        value = self.meta.get(key)
+        if value is None:
+            if required:
+                self.fail(None, f"missing required field '{key}': add `{key}: ...` to the front matter")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, f"'{key}' must be a non-empty text, got {value!r}: quote it, e.g. {key}: \"...\"")
+            return None
+        return value.strip()
+
+    def date(self, key: str, required: bool = True) -> dt.date | None:
+        value = self.meta.get(key)
+        if value is None:
+            if required:
+                self.fail(None, f"missing required field '{key}': add `{key}: YYYY-MM-DD`")
+            return None
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raw = self._raw_value(key)
+            self.fail(key, f"'{key}' must be a real date written YYYY-MM-DD, got {raw!r}")
+            return None
+        return value
+
+    def _raw_value(self, key: str) -> str:
+        match = re.search(rf"^{re.escape(key)}\s*:\s*(.*)$", self.meta_text, re.M)
+        return match.group(1).strip() if match else ""
+
+    def typed(self, key: str, kind: type, example: str):
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            self.fail(key, f"'{key}' must be {example}, got {value!r}")
+            return None
+        return value
+
+    def tags(self) -> tuple[str, ...]:
+        value = self.meta.get("tags")
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(t, str) and SLUG.match(t) for t in value):
+            self.fail("tags", f"'tags' must be a list of lowercase-hyphenated words, e.g. [rlhf, ppo], got {value!r}")
+            return ()
+        return tuple(value)
+
+    def links(self) -> tuple[Link, ...]:
+        value = self.meta.get("links")
+        if value is None:
+            return ()
+        good = isinstance(value, list) and all(
+            isinstance(item, dict) and set(item) == {"label", "url"}
+            and all(isinstance(item[k], str) and item[k].strip() for k in item)
+            and re.match(r"^https?://", item["url"])
+            for item in value
+        )
+        if not good:
+            self.fail("links", "'links' must be a list of {label: ..., url: https://...} entries")
+            return ()
+        return tuple(Link(item["label"].strip(), item["url"].strip()) for item in value)
+
+    def unknown_keys(self) -> None:
+        for key in self.meta:
+            if key not in REQUIRED_FIELDS + OPTIONAL_FIELDS:
+                allowed = ", ".join(REQUIRED_FIELDS + OPTIONAL_FIELDS)
+                self.fail(str(key), f"unknown front matter key '{key}' (a typo?); allowed keys: {allowed}")
+
+
+def _meta_of(page: Page, path: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    try:
+        meta = page.meta
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        reason = getattr(error, "problem", None) or str(error)
+        return None, [Problem(path, line, f"front matter is not valid YAML ({reason}): check quoting and indentation")]
+    if not page._meta.strip():
+        return None, [Problem(path, 1, "no front matter: start the file with a `---` block holding title, date, summary and category")]
+    if not isinstance(meta, dict):
+        return None, [Problem(path, 1, "front matter must be a mapping of `key: value` lines")]
+    return meta, []
+
+
+def post_from_page(page: Page, source: Path, display_path: str) -> tuple[Post | None, list[Problem]]:
+    """Build a Post from a FlatPages page, or return every problem found in it."""
+    meta, problems = _meta_of(page, display_path)
+    if meta is None:
+        return None, problems
+    check = _Checker(display_path, page._meta, meta)
+    slug = source.stem
+    if not SLUG.match(slug):
+        check.fail(None, f"file name '{source.name}' is not a valid slug: use lowercase letters, digits and hyphens, e.g. my-post.md")
+    elif slug in RESERVED_SLUGS:
+        check.fail(None, f"slug '{slug}' collides with the blog's own /{slug}/ pages: rename the file")
+    check.unknown_keys()
+    values = dict(
+        title=check.text("title"), date=check.date("date"), summary=check.text("summary"),
+        category=check.text("category"), series=check.text("series", required=False),
+        series_part=check.typed("series_part", int, "a whole number such as 2"),
+        draft=check.typed("draft", bool, "true or false") or False,
+        updated=check.date("updated", required=False), tags=check.tags(), links=check.links(),
+    )
+    if (values["series"] is None) != (values["series_part"] is None):
+        check.fail("series" if values["series"] else "series_part", "'series' and 'series_part' go together: set both or neither")
+    if values["series_part"] is not None and values["series_part"] < 1:
+        check.fail("series_part", "'series_part' counts from 1")
+    if values["updated"] and values["date"] and values["updated"] < values["date"]:
+        check.fail("updated", "'updated' is earlier than 'date'")
+    if not page.body.strip():
+        check.fail(None, "the post has no body text below the front matter")
+    if check.problems or None in (values["title"], values["date"], values["summary"], values["category"]):
+        return None, check.problems
+    return Post(slug=slug, body=page.body, source=source, **values), []

@@ -1,0 +1,97 @@
+"""The Blog extension: mounts the whole blog on any Flask app.
+
+All per-application state lives in ``app.extensions["research_blog"]``, never on
+the extension object, so one ``Blog()`` can serve several apps. Each app gets its
+own named FlatPages instance: FlatPages caches pages on the instance, and a
+shared one would serve the first app's pages to the second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+from flask_flatpages import FlatPages
+
+from .collection import Collection, Loaded, public
+from .content import Post
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EXTENSION_KEY = "research_blog"
+
+DEFAULTS = {
+    "BLOG_CONTENT_DIR": str(PROJECT_ROOT / "pages"),
+    "BLOG_URL_PREFIX": "",
+    "BLOG_SITE_URL": None,
+    "BLOG_SHOW_DRAFTS": False,
+    "BLOG_AUTO_RELOAD": None,  # None: follow app.debug
+    "BLOG_TITLE": "Research Blog",
+    "BLOG_TAGLINE": "Deep dives into machine learning research papers, mathematical derivations, "
+    "and implementation details.",
+    "BLOG_AUTHOR": "Research Blog",
+    "BLOG_LANGUAGE": "en",
+}
+
+
+@dataclass
+class BlogState:
+    collection: Collection
+    content_dir: Path
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.content_dir / "figures"
+
+
+def _noop_renderer(body: str) -> str:
+    # FlatPages wants a renderer; ours lives in rendering.py and is called by Post.
+    return body
+
+
+class Blog:
+    """Flask extension: ``Blog(app)`` or ``blog = Blog(); blog.init_app(app)``."""
+
+    def __init__(self, app: Flask | None = None):
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        for key, value in DEFAULTS.items():
+            app.config.setdefault(key, value)
+        content_dir = Path(app.config["BLOG_CONTENT_DIR"]).resolve()
+        prefix = f"FLATPAGES_{EXTENSION_KEY.upper()}_"
+        # Absolute root: FlatPages would resolve a relative one against the host app.
+        app.config.setdefault(prefix + "ROOT", str(content_dir))
+        app.config.setdefault(prefix + "EXTENSION", ".md")
+        app.config.setdefault(prefix + "HTML_RENDERER", _noop_renderer)
+        # We decide when to re-read files (collection.py); FlatPages' own
+        # "if debug" reload goes through a deprecated attribute.
+        app.config.setdefault(prefix + "AUTO_RELOAD", False)
+        pages = FlatPages(app, name=EXTENSION_KEY)
+        app.extensions[EXTENSION_KEY] = BlogState(Collection(pages, content_dir), content_dir)
+
+        from .cli import check_command, freeze_command
+        from .views import blueprint
+
+        app.register_blueprint(blueprint, url_prefix=app.config["BLOG_URL_PREFIX"] or None)
+        app.cli.add_command(check_command)
+        app.cli.add_command(freeze_command)
+
+
+def state(app: Flask | None = None) -> BlogState:
+    return (app or current_app).extensions[EXTENSION_KEY]
+
+
+def loaded_posts() -> Loaded:
+    """Every valid post and every problem, re-read when watching for edits."""
+    watch = current_app.config["BLOG_AUTO_RELOAD"]
+    if watch is None:
+        watch = current_app.debug
+    return state().collection.loaded(watch=bool(watch))
+
+
+def public_posts() -> list[Post]:
+    """The posts readers see, newest first (raises ContentError on broken content)."""
+    return public(loaded_posts(), dt.date.today(), current_app.config["BLOG_SHOW_DRAFTS"])

@@ -1,0 +1,91 @@
+"""A Markdown extension that typesets math on the server with KaTeX.
+
+Finding math is left to pymdown-extensions' Arithmatex, which already knows the
+hard cases: ``$5 and $10`` is not math ("smart dollars"), ``\\$`` escapes a
+dollar, code spans win over math, and ``_``/``*`` inside a formula never become
+emphasis. We only replace its output: instead of a MathJax script tag, the KaTeX
+HTML goes into Markdown's raw-HTML stash, so nothing later touches it.
+
+A formula KaTeX rejects is shown as its TeX source in a ``math-error`` element
+and recorded in ``md.math_errors`` so ``flask check`` can report it.
+"""
+
+from __future__ import annotations
+
+import html
+import xml.etree.ElementTree as etree
+
+from markdown import Extension, Markdown
+from pymdownx import arithmatex
+
+from . import katex
+
+
+def typeset(md: Markdown, tex: str, display: bool) -> str:
+    """KaTeX HTML for ``tex``, or a visible error box recorded on ``md``."""
+    tex = tex.strip()
+    try:
+        rendered = katex.render(tex, display, md.math_output)
+    except katex.MathError as error:
+        md.math_errors.append((tex, str(error)))
+        tag = "div" if display else "span"
+        return f'<{tag} class="math-error" title="{html.escape(str(error))}">{html.escape(tex)}</{tag}>'
+    if display:
+        return f'<div class="math-display">{rendered}</div>'
+    return rendered
+
+
+class _InlineMath(arithmatex.InlineArithmatexPattern):
+    def handleMatch(self, m, data):
+        groups = m.groups()
+        escapes = groups[0] or (groups[3] if len(groups) > 3 else None)
+        if escapes:
+            return escapes.replace("\\\\", self.ESCAPED_BSLASH), m.start(0), m.end(0)
+        tex = groups[2] or groups[5]
+        placeholder = self.md.htmlStash.store(typeset(self.md, tex, display=False))
+        return placeholder, m.start(0), m.end(0)
+
+
+class _BlockMath(arithmatex.BlockArithmatexProcessor):
+    def run(self, parent, blocks):
+        blocks.pop(0)
+        found = self.match.groupdict()
+        tex = found.get("math") or found.get("math2") or found.get("math3") or ""
+        # A paragraph holding only a stash placeholder is swapped for the raw HTML.
+        holder = etree.SubElement(parent, "p")
+        md = self.parser.md
+        holder.text = md.htmlStash.store(typeset(md, tex, display=True))
+        return True
+
+
+def fenced_math(source, language, class_name, options, md, **kwargs) -> str:
+    """SuperFences formatter for ```` ```math ```` blocks: display math."""
+    return typeset(md, source, display=True)
+
+
+class KatexExtension(Extension):
+    """Typeset ``$...$``, ``\\(...\\)``, ``$$...$$``, ``\\[...\\]`` with KaTeX."""
+
+    def __init__(self, **kwargs):
+        self.config = {"output": ["htmlAndMathml", "KaTeX output: htmlAndMathml or mathml"]}
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.registerExtension(self)
+        self.md = md
+        md.math_errors = []
+        md.math_output = self.getConfig("output")
+        # Reuse Arithmatex's configured patterns, then swap in our processors.
+        arithmatex.ArithmatexExtension(generic=True).extendMarkdown(md)
+        inline = md.inlinePatterns["arithmatex-inline"]
+        block = md.parser.blockprocessors["arithmatex-block"]
+        md.inlinePatterns.register(
+            _InlineMath(inline.compiled_re.pattern, {"generic": True}), "arithmatex-inline", 189.9
+        )
+        md.inlinePatterns["arithmatex-inline"].md = md
+        md.parser.blockprocessors.register(
+            _BlockMath(block.pattern.pattern, {"generic": True}, md), "arithmatex-block", 79.9
+        )
+
+    def reset(self) -> None:
+        self.md.math_errors = []

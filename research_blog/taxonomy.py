@@ -1,0 +1,66 @@
+"""Categories, tags and series: grouping posts and naming their pages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .content import Post
+
+
+def slugify(name: str) -> str:
+    """The URL form of a category name: ``Machine Learning`` -> ``machine-learning``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "misc"
+
+
+def series_title(series: str) -> str:
+    """A series slug as a reader sees it: ``modern-post-training`` -> ``Modern post-training``."""
+    words = series.replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+@dataclass(frozen=True)
+class SeriesPosition:
+    name: str
+    title: str
+    part: int
+    total: int
+    parts: tuple[Post, ...]  # in part order
+
+
+def series_parts(posts: list[Post], series: str) -> list[Post]:
+    return sorted((p for p in posts if p.series == series), key=lambda p: p.series_part)
+
+
+def series_position(posts: list[Post], post: Post) -> SeriesPosition | None:
+    """Where ``post`` sits in its series among the visible posts ("Part N of M")."""
+    if not post.series:
+        return None
+    parts = series_parts(posts, post.series)
+    return SeriesPosition(post.series, series_title(post.series), post.series_part, len(parts), tuple(parts))
+
+
+def reading_order(posts: list[Post]) -> list[Post]:
+    """Oldest first, a series in part order: what previous/next follow."""
+    return sorted(posts, key=lambda p: (p.date, p.series_part or 0, p.title.casefold()))
+
+
+def neighbours(posts: list[Post], post: Post) -> tuple[Post | None, Post | None]:
+    ordered = reading_order(posts)
+    index = ordered.index(post)
+    before = ordered[index - 1] if index > 0 else None
+    after = ordered[index + 1] if index + 1 < len(ordered) else None
+    return before, after
+
+
+def categories(posts: list[Post]) -> dict[str, str]:
+    """Category slug -> display name, for every category in use."""
+    return {slugify(p.category): p.category for p in posts}
+
+
+def tags(posts: list[Post]) -> list[str]:
+    return sorted({tag for p in posts for tag in p.tags})
+
+
+def series_names(posts: list[Post]) -> list[str]:
+    return sorted({p.series for p in posts if p.series})

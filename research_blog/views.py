@@ -1,0 +1,154 @@
+"""The blueprint: every page of the blog, each view a few lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+
+from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
+
+from . import feeds, taxonomy
+from .content import ContentError, Post
+from .extension import PROJECT_ROOT, public_posts, state
+from .rendering import figure_files, highlight_css
+from .security import add_security_headers
+from .urls import external_url
+
+blueprint = Blueprint(
+    "research_blog",
+    __name__,
+    template_folder=str(PROJECT_ROOT / "templates"),
+    static_folder=str(PROJECT_ROOT / "static" / "research_blog"),
+    static_url_path="/assets",
+)
+blueprint.after_request(add_security_headers)
+
+# What a static host will send for our .xml files: serving the same type here
+# keeps Frozen-Flask's MIME check quiet and the served and frozen sites alike.
+XML_MIMETYPE = mimetypes.guess_type("feed.xml")[0] or "application/xml"
+
+
+@blueprint.app_template_filter("research_blog_date")
+def format_date(day: dt.date) -> str:
+    """``2026-11-02`` -> ``Nov 2, 2026`` (namespaced: the filter is app-wide)."""
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+blueprint.add_app_template_filter(taxonomy.slugify, "research_blog_slug")
+
+
+def render(template: str, status: int = 200, **context) -> tuple[str, int]:
+    """Render one of our namespaced templates with the blog's settings."""
+    return render_template(f"research_blog/{template}", blog=current_app.config, **context), status
+
+
+def _find(slug: str) -> Post:
+    for post in public_posts():
+        if post.slug == slug:
+            return post
+    abort(404)
+
+
+@blueprint.route("/")
+def index():
+    """Show all visible posts, newest first."""
+    return render("index.html", posts=public_posts(), canonical=external_url(".index"))
+
+
+@blueprint.route("/<slug>/")
+def post(slug: str):
+    """Show one post with its table of contents, series and neighbours."""
+    found = _find(slug)
+    posts = public_posts()
+    previous, following = taxonomy.neighbours(posts, found)
+    return render(
+        "post.html", post=found, series=taxonomy.series_position(posts, found),
+        previous=previous, following=following, canonical=external_url(".post", slug=slug),
+    )
+
+
+@blueprint.route("/<slug>/figures/<path:filename>")
+def figure(slug: str, filename: str):
+    """Serve a figure that a post references as ``figures/<file>``."""
+    _find(slug)
+    return send_from_directory(state().figures_dir, filename)
+
+
+@blueprint.route("/category/<name>/")
+def category(name: str):
+    """List the posts of one category."""
+    posts = [p for p in public_posts() if taxonomy.slugify(p.category) == name]
+    if not posts:
+        abort(404)
+    return render("list.html", heading=posts[0].category, kind="Category", posts=posts)
+
+
+@blueprint.route("/tags/<name>/")
+def tag(name: str):
+    """List the posts carrying one tag."""
+    posts = [p for p in public_posts() if name in p.tags]
+    if not posts:
+        abort(404)
+    return render("list.html", heading=f"#{name}", kind="Tag", posts=posts)
+
+
+@blueprint.route("/series/<name>/")
+def series(name: str):
+    """List the parts of a series in order."""
+    parts = taxonomy.series_parts(public_posts(), name)
+    if not parts:
+        abort(404)
+    return render("series.html", title=taxonomy.series_title(name), parts=parts)
+
+
+@blueprint.route("/feed.xml")
+def feed():
+    """The Atom feed, with full post content and absolute URLs."""
+    return Response(feeds.atom_feed(public_posts()), mimetype=XML_MIMETYPE)
+
+
+@blueprint.route("/sitemap.xml")
+def sitemap():
+    """The sitemap of every visible page."""
+    return Response(feeds.sitemap(public_posts()), mimetype=XML_MIMETYPE)
+
+
+@blueprint.route("/robots.txt")
+def robots():
+    """Allow crawling and point at the sitemap."""
+    text = f"User-agent: *\nAllow: /\nSitemap: {external_url('.sitemap')}\n"
+    return Response(text, mimetype="text/plain")
+
+
+@blueprint.route("/highlight.css")
+def highlight():
+    """Pygments CSS for code blocks, light and dark."""
+    return Response(highlight_css(), mimetype="text/css")
+
+
+@blueprint.app_errorhandler(ContentError)
+def content_error(error: ContentError):
+    """Show every content problem instead of a traceback."""
+    return render("content_error.html", status=500, problems=error.problems)
+
+
+@blueprint.errorhandler(404)
+def not_found(error):
+    """A real 404 page for missing posts and lists."""
+    return render("404.html", status=404)
+
+
+def freeze_urls():
+    """Every URL with arguments, for Frozen-Flask (pages without arguments it finds itself)."""
+    posts = public_posts()
+    for post in posts:
+        yield "research_blog.post", {"slug": post.slug}
+        for filename in figure_files(post.rendered.html):
+            yield "research_blog.figure", {"slug": post.slug, "filename": filename}
+    for name in taxonomy.categories(posts):
+        yield "research_blog.category", {"name": name}
+    for name in taxonomy.tags(posts):
+        yield "research_blog.tag", {"name": name}
+    for name in taxonomy.series_names(posts):
+        yield "research_blog.series", {"name": name}
+
