@@ -181,14 +181,30 @@ class _Checker:
                 self.fail(str(key), f"unknown front matter key '{key}' (a typo?); allowed keys: {allowed}")
 
 
+def _impossible_dates(meta_text: str, path: str) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(meta_text.split("\n"), start=1):
+        found = re.match(r"^(\w+)\s*:\s*['\"]?(\d{4}-\d{2}-\d{2})", line)
+        if found:
+            try:
+                dt.date.fromisoformat(found.group(2))
+            except ValueError:
+                problems.append(Problem(path, number, f"'{found.group(1)}' must be a real date written YYYY-MM-DD, got '{found.group(2)}'"))
+    return problems or [Problem(path, 1, "front matter holds a value YAML cannot read: check dates and numbers")]
+
+
 def _meta_of(page: Page, path: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     try:
         meta = page.meta
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        # The construct's start (e.g. an unclosed list) beats where the parser gave up.
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         reason = getattr(error, "problem", None) or str(error)
         return None, [Problem(path, line, f"front matter is not valid YAML ({reason}): check quoting and indentation")]
+    except ValueError:
+        # PyYAML turns 2024-02-30 into a date and fails: find the impossible one.
+        return None, _impossible_dates(page._meta, path)
     if not page._meta.strip():
         return None, [Problem(path, 1, "no front matter: start the file with a `---` block holding title, date, summary and category")]
     if not isinstance(meta, dict):

@@ -23,7 +23,7 @@ import sys
 WORDS_PER_MINUTE = 200
 DISPLAY_MATH_WORDS = 10
 
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.M | re.S)
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n(?P<code>.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
 _MATH_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*(math|\{\s*\.math[^}]*\})[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.M | re.S)
 _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$|\\\[.+?\\\]", re.S)
 _INLINE_MATH = re.compile(r"(?<![\\$])\$(?=\S)[^$\n]+?(?<=\S)\$(?!\d)|\\\(.+?\\\)")
@@ -39,7 +39,7 @@ def count_words(markdown_body: str) -> int:
     display = len(_MATH_FENCE.findall(text))
     text = _MATH_FENCE.sub(" ", text)
     # Code is read word by word like prose, but a `$` in it is never math.
-    code = " ".join(match.group(0) for match in _FENCE.finditer(text))
+    code = " ".join(match.group("code") for match in _FENCE.finditer(text))
     text = _FENCE.sub(" ", text)
     display += len(_DISPLAY_MATH.findall(text))
     text = _DISPLAY_MATH.sub(" ", text)

@@ -1,0 +1,90 @@
+"""The Markdown pipeline: math, code, figures, table of contents."""
+
+from __future__ import annotations
+
+import re
+
+from research_blog import katex
+from research_blog.rendering import figure_files, render_markdown
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_all_four_math_delimiters_and_math_fences_become_katex():
+    html = render_markdown(
+        "Inline $a^2$ and \\(b^2\\).\n\n$$\nc^2 \\tag{3}\n$$\n\n\\[\nd^2\n\\]\n\n```math\ne^2\n```\n").html
+    assert html.count('class="katex"') == 5
+    assert html.count('class="math-display"') == 3
+    assert 'class="tag"' in html, "equation numbers survive"
+    assert "$" not in html and "\\(" not in html and "\\[" not in html
+    assert "<math" in html, "MathML for screen readers"
+
+
+def test_dollars_that_are_money_or_code_stay_literal():
+    html = render_markdown("It costs $5 and $10.\n\nIn code: `echo $HOME$`.\n\n```bash\nexport A=$B$\n```\n").html
+    assert "It costs $5 and $10." in html
+    assert "<code>echo $HOME$</code>" in html
+    assert "katex" not in html
+    assert "A=$B$" in text_of(html)
+
+
+def test_escaped_dollar_is_a_dollar():
+    html = render_markdown("Price: \\$3 per $x$ unit.").html
+    assert "Price: $3 per" in html and html.count('class="katex"') == 1
+
+
+def test_underscores_and_stars_in_math_are_not_emphasis():
+    html = render_markdown("We have $a_i * b_i * c_j$ and $x_1 + y_1$ here.").html
+    assert "<em>" not in html and "<strong>" not in html
+    assert "a_i * b_i * c_j" in html, "the TeX annotation keeps the source"
+
+
+def test_bad_math_is_visible_and_recorded():
+    rendered = render_markdown("Oops $\\frac{1}{$ here.")
+    assert 'class="math-error"' in rendered.html
+    assert rendered.math_errors and rendered.math_errors[0][0] == "\\frac{1}{"
+
+
+def test_katex_renders_typical_ml_equations():
+    for tex in [
+        r"\begin{aligned} a &= b \\ c &= d \end{aligned}",
+        r"\boldsymbol{\theta}^\top \mathbf{x}",
+        r"\operatorname*{arg\,max}_\theta \; \mathbb{E}_{x \sim \mathcal{D}} \left[ \log p_\theta(x) \right]",
+        r"\mathcal{L}^{\text{CLIP}}(\theta) = \hat{\mathbb{E}}_t\big[\min(\rho_t \hat A_t, \operatorname{clip}(\rho_t, 1-\epsilon, 1+\epsilon)\hat A_t)\big]",
+        r"\sigma\!\left(\beta \log \frac{\pi_\theta(y_w \mid x)}{\pi_{\text{ref}}(y_w \mid x)}\right)",
+        r"f(x) = \begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}",
+    ]:
+        assert 'class="katex"' in katex.render(tex, True)
+
+
+def test_code_is_highlighted_by_pygments_with_classes_not_inline_styles():
+    html = render_markdown("```python\ndef f(x):\n    return x\n```\n").html
+    assert '<div class="highlight">' in html and '<span class="k">def</span>' in html
+    assert "style=" not in html
+
+
+def test_headings_get_stable_ids_permalinks_and_a_toc():
+    rendered = render_markdown("Intro.\n\n## First part\n\n### A detail\n\n## Second: the end\n")
+    assert '<h2 id="first-part">' in rendered.html
+    assert 'class="headerlink" href="#first-part"' in rendered.html
+    assert [(e.id, e.level) for e in rendered.toc] == [("first-part", 2), ("second-the-end", 2)]
+    assert rendered.toc[0].children[0].id == "a-detail"
+
+
+def test_figures_tables_footnotes_admonitions():
+    html = render_markdown(
+        "![A plot](figures/plot.svg)\n\n/// figure-caption\nThe plot.\n///\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^n].\n\n[^n]: The note.\n\n!!! warning \"Careful\"\n    Body.\n").html
+    assert "<figure" in html and '<span class="caption-prefix">Figure 1.</span> The plot.' in html
+    assert "<table>" in html
+    assert 'class="footnote"' in html and "The note." in html
+    assert 'class="admonition warning"' in html
+    assert figure_files(html) == ["plot.svg"]
+
+
+def test_rendering_is_cached_by_text():
+    body = "Cached $x$ body."
+    assert render_markdown(body) is render_markdown(body)
+    assert render_markdown(body + " ") is not render_markdown(body)
