@@ -8,8 +8,8 @@ where pages come from: a Flask test client or files on disk.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
-from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 # fetch(path) -> (status, content_type, body) ; status 200 means found.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import make_app
 
 VALID = '---\ntitle: "T"\ndate: 2024-01-01\nsummary: "S"\ncategory: Research\n{extra}---\n\n{body}\n'
@@ -38,7 +37,8 @@ def test_fixture_content_is_clean(pages_copy):
         ("empty.md", "   \n", "empty.md: file is empty"),
         ("nometa.md", "Just text, no front matter.\n", "nometa.md:1: no front matter"),
         ("math.md", VALID.format(extra="", body="Text\n\nMore $\\frac{1}{$ here."), "math.md:10: math does not render"),
-        ("link.md", VALID.format(extra="", body="See [x](../no-such-post/)."), "link.md:8: link to a post that does not exist: ../no-such-post/"),
+        ("link.md", VALID.format(extra="", body="See [x](../no-such-post/)."),
+         "link.md:8: link to a post that does not exist: ../no-such-post/"),
         ("figure.md", VALID.format(extra="", body="![alt](figures/nope.svg)"), "figure.md:8: figure not found: figures/nope.svg"),
         ("partial.md", VALID.format(extra="series: optimisers\n", body="B"), "'series' and 'series_part' go together"),
     ],

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, render_template
-
 from conftest import FIXTURE_PAGES
 from crawl import crawl
+from flask import Flask, render_template
+from test_freeze import file_fetcher
+
 from research_blog import Blog
 from research_blog.freeze import freeze_site
-from test_freeze import file_fetcher
 
 HOST_TEMPLATES = Path(__file__).parent / "fixtures" / "host_templates"
 

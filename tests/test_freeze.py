@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from conftest import make_app
 from crawl import crawl
+
 from research_blog.freeze import MARKER, FreezeError, freeze_site
 
 

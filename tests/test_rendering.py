@@ -52,7 +52,8 @@ def test_katex_renders_typical_ml_equations():
         r"\begin{aligned} a &= b \\ c &= d \end{aligned}",
         r"\boldsymbol{\theta}^\top \mathbf{x}",
         r"\operatorname*{arg\,max}_\theta \; \mathbb{E}_{x \sim \mathcal{D}} \left[ \log p_\theta(x) \right]",
-        r"\mathcal{L}^{\text{CLIP}}(\theta) = \hat{\mathbb{E}}_t\big[\min(\rho_t \hat A_t, \operatorname{clip}(\rho_t, 1-\epsilon, 1+\epsilon)\hat A_t)\big]",
+        r"\mathcal{L}^{\text{CLIP}}(\theta) = \hat{\mathbb{E}}_t\big[\min(\rho_t \hat A_t,"
+        r" \operatorname{clip}(\rho_t, 1-\epsilon, 1+\epsilon)\hat A_t)\big]",
         r"\sigma\!\left(\beta \log \frac{\pi_\theta(y_w \mid x)}{\pi_{\text{ref}}(y_w \mid x)}\right)",
         r"f(x) = \begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}",
     ]:

@@ -1,0 +1,105 @@
+"""What a reader sees, in Debian's chromium driven by Playwright, from a live server."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import PROJECT_ROOT, make_app
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():  # pragma: no cover - .ci/run installs it
+    pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (see README)", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def live_url():
+    server = make_server("127.0.0.1", 0, make_app(PROJECT_ROOT / "pages"), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url, **context_options):
+    """Load ``url``; return the page, console errors and hosts of every request."""
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    errors, hosts = [], set()
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return page, errors, hosts
+
+
+def test_listing_loads_cleanly(browser, live_url):
+    page, errors, hosts = open_page(browser, live_url + "/")
+    assert page.locator("h1").inner_text() == "Research Blog"
+    assert page.locator(".post-card").count() == 11
+    assert errors == []
+    assert hosts == {urlsplit(live_url).netloc}
+    page.context.close()
+
+
+def test_post_math_is_laid_out_by_katex_and_code_is_highlighted(browser, live_url):
+    page, errors, hosts = open_page(browser, live_url + "/ppo/")
+    assert errors == [] and hosts == {urlsplit(live_url).netloc}
+    assert page.locator(".katex").count() > 20
+    # KaTeX's stylesheet hides the MathML copy and sets its own fonts: raw TeX would not.
+    mathml = page.locator(".katex-mathml").first
+    assert mathml.evaluate("e => getComputedStyle(e).position") == "absolute"
+    assert mathml.evaluate("e => e.getBoundingClientRect().width") <= 1
+    family = page.locator(".katex").first.evaluate("e => getComputedStyle(e).fontFamily")
+    assert "KaTeX_Main" in family
+    assert page.evaluate("document.fonts.check('1em KaTeX_Main')")
+    assert "$$" not in page.locator(".post-body").inner_text()
+    keyword = page.locator(".highlight .k").first
+    assert keyword.evaluate("e => getComputedStyle(e).color") != page.locator(".post-body p").first.evaluate(
+        "e => getComputedStyle(e).color"), "Pygments colours applied"
+    page.context.close()
+
+
+@pytest.mark.parametrize("slug", ["ppo", "essential-pytorch", "grpo"])
+def test_phone_width_never_scrolls_the_page_sideways(browser, live_url, slug):
+    page, errors, _ = open_page(browser, f"{live_url}/{slug}/", viewport={"width": 390, "height": 844})
+    assert errors == []
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, "wide equations, code and tables must scroll inside the column"
+    page.context.close()
+
+
+def test_dark_mode_turns_the_page_dark(browser, live_url):
+    page, _, _ = open_page(browser, live_url + "/dpo/", color_scheme="dark")
+    background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    red, green, blue = (int(v) for v in background[background.index("(") + 1:-1].split(",")[:3])
+    assert max(red, green, blue) < 60, background
+    page.context.close()
+
+
+def test_pages_work_with_javascript_off(browser, live_url):
+    page, errors, _ = open_page(browser, live_url + "/grpo/", java_script_enabled=False)
+    assert page.locator(".katex").count() > 10
+    assert page.locator("nav.toc a").count() >= 3
+    page.context.close()

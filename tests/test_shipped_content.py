@@ -1,0 +1,84 @@
+"""The shipped posts in pages/ against the seed listing, their specification."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT_ROOT, make_app
+from crawl import crawl
+
+from research_blog.extension import state
+
+PAGES = PROJECT_ROOT / "pages"
+SEED = json.loads((Path(__file__).parent / "fixtures" / "seed_listing.json").read_text(encoding="utf-8"))
+SERIES = ["ppo", "dpo", "grpo", "gdpo"]
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    app = make_app(PAGES)
+    with app.app_context():
+        loaded = state(app).collection.loaded(watch=False)
+    return app, loaded
+
+
+def test_shipped_content_passes_check():
+    result = make_app(PAGES).test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_listing_matches_the_seed_in_order_with_computed_reading_times(shipped):
+    app, loaded = shipped
+    posts = [p for p in loaded.posts if not p.draft]
+    got = [(p.title, p.reading_minutes, p.category, p.summary) for p in posts]
+    want = [(p["title"], p["read_minutes"], p["category"], p["summary"]) for p in SEED["posts"]]
+    assert got == want
+    html = app.test_client().get("/").get_data(as_text=True)
+    assert SEED["site_title"] in html and SEED["tagline"] in html
+    positions = [html.index(f">{p['read_minutes']} min read<", html.index(p["title"].replace("'", "&#39;"))) for p in SEED["posts"]]
+    assert positions == sorted(positions)
+
+
+def test_the_post_training_series_reads_in_order(shipped):
+    app, loaded = shipped
+    by_slug = {p.slug: p for p in loaded.posts}
+    assert [by_slug[s].series_part for s in SERIES] == [1, 2, 3, 4]
+    assert {by_slug[s].series for s in SERIES} == {"modern-post-training"}
+    client = app.test_client()
+    for part, slug in enumerate(SERIES, start=1):
+        assert f"Part {part} of 4 in the series" in client.get(f"/{slug}/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", sorted(PAGES.glob("*.md")), ids=lambda p: p.stem)
+def test_each_post_has_a_captioned_figure_with_alt_text_and_references(path):
+    text = path.read_text(encoding="utf-8")
+    figures = re.findall(r"!\[([^\]]*)\]\((figures/[^)]+\.svg)\)\s*\n\s*\n/// figure-caption\n(.+)", text)
+    assert figures, "at least one SVG figure with a numbered caption"
+    for alt, src, caption in figures:
+        assert caption.strip(), f"{src}: empty caption"
+        assert len(alt.split()) >= 4, f"{src}: alt text should describe the figure"
+        assert (PAGES / src).is_file()
+    assert re.search(r"^## References\s*$", text, re.M), "a references section"
+
+
+def test_plotted_figures_come_from_a_script_in_the_repository():
+    scripts = " ".join(p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "scripts" / "figures").glob("*.py"))
+    for svg in (PAGES / "figures").glob("*.svg"):
+        if "Matplotlib" in svg.read_text(encoding="utf-8")[:2000]:
+            assert svg.name in scripts or svg.stem in scripts, f"{svg.name}: no script in scripts/figures/ draws it"
+
+
+def test_every_link_on_the_shipped_site_resolves(shipped):
+    app, _ = shipped
+    client = app.test_client()
+
+    def fetch(path):
+        with client.get(path) as response:
+            return response.status_code, response.content_type, response.data
+
+    visited, broken = crawl(fetch, ["/"])
+    assert not broken
+    assert all(f"/{slug}/" in visited for slug in SERIES)
