@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+import types
 from dataclasses import dataclass
 
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
@@ -59,12 +60,17 @@ def run_post_code(path: str) -> int:
     """Execute the runnable blocks of one post in a shared namespace; return how many ran."""
     with open(path, encoding="utf-8") as handle:
         blocks = python_blocks(handle.read())
-    namespace: dict[str, object] = {"__name__": "__post__"}
+    # A real module, as a notebook's __main__ is: dataclasses and pickling look
+    # their class's module up in sys.modules.
+    module = types.ModuleType("__post__")
+    sys.modules[module.__name__] = module
     ran = 0
     for block in blocks:
         if not block.runs:
             continue
-        exec(compile(block.code, f"{path}:{block.line}", "exec"), namespace)  # noqa: S102
+        # dont_inherit: this file's `from __future__` imports must not leak into the post.
+        code = compile(block.code, f"{path}:{block.line}", "exec", dont_inherit=True)
+        exec(code, module.__dict__)  # noqa: S102
         ran += 1
     return ran
 
