@@ -16,6 +16,7 @@ from pathlib import Path
 from flask_flatpages import FlatPages
 
 from .content import ContentError, Post, Problem, display_path, is_public, post_from_page
+from .taxonomy import slugify
 
 EXTENSION = ".md"
 
@@ -56,7 +57,7 @@ def _series_problems(posts: list[Post]) -> list[Problem]:
     by_series: dict[str, list[Post]] = defaultdict(list)
     for post in posts:
         if post.series:
-            by_series[post.series].append(post)
+            by_series[slugify(post.series)].append(post)
     for name, parts in by_series.items():
         claimed: dict[int, Post] = {}
         for post in sorted(parts, key=lambda p: p.series_part):

@@ -69,7 +69,7 @@ def sitemap(posts: list[Post]) -> str:
     pages += [(external_url("research_blog.post", slug=p.slug), p.updated or p.date) for p in posts]
     pages += [(external_url("research_blog.category", name=n), None) for n in taxonomy.categories(posts)]
     pages += [(external_url("research_blog.tag", name=n), None) for n in taxonomy.tags(posts)]
-    pages += [(external_url("research_blog.series", name=n), None) for n in taxonomy.series_names(posts)]
+    pages += [(external_url("research_blog.series", name=n), None) for n in taxonomy.series_slugs(posts)]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url, modified in pages:
         lastmod = f"<lastmod>{modified.isoformat()}</lastmod>" if modified else ""

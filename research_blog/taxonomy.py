@@ -13,31 +13,27 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "misc"
 
 
-def series_title(series: str) -> str:
-    """A series slug as a reader sees it: ``modern-post-training`` -> ``Modern post-training``."""
-    words = series.replace("-", " ").strip()
-    return words[:1].upper() + words[1:]
-
-
 @dataclass(frozen=True)
 class SeriesPosition:
-    name: str
-    title: str
+    slug: str   # the series page is /series/<slug>/
+    title: str  # the name as the posts write it
     part: int
     total: int
     parts: tuple[Post, ...]  # in part order
 
 
-def series_parts(posts: list[Post], series: str) -> list[Post]:
-    return sorted((p for p in posts if p.series == series), key=lambda p: p.series_part)
+def series_parts(posts: list[Post], slug: str) -> list[Post]:
+    """The posts of the series whose name slugifies to ``slug``, in part order."""
+    return sorted((p for p in posts if p.series and slugify(p.series) == slug), key=lambda p: p.series_part)
 
 
 def series_position(posts: list[Post], post: Post) -> SeriesPosition | None:
     """Where ``post`` sits in its series among the visible posts ("Part N of M")."""
     if not post.series:
         return None
-    parts = series_parts(posts, post.series)
-    return SeriesPosition(post.series, series_title(post.series), post.series_part, len(parts), tuple(parts))
+    slug = slugify(post.series)
+    parts = series_parts(posts, slug)
+    return SeriesPosition(slug, post.series, post.series_part, len(parts), tuple(parts))
 
 
 def reading_order(posts: list[Post]) -> list[Post]:
@@ -62,5 +58,5 @@ def tags(posts: list[Post]) -> list[str]:
     return sorted({tag for p in posts for tag in p.tags})
 
 
-def series_names(posts: list[Post]) -> list[str]:
-    return sorted({p.series for p in posts if p.series})
+def series_slugs(posts: list[Post]) -> list[str]:
+    return sorted({slugify(p.series) for p in posts if p.series})

@@ -98,7 +98,7 @@ def series(name: str):
     parts = taxonomy.series_parts(public_posts(), name)
     if not parts:
         abort(404)
-    return render("series.html", title=taxonomy.series_title(name), parts=parts)
+    return render("series.html", title=parts[0].series, parts=parts)
 
 
 @blueprint.route("/feed.xml")
@@ -149,6 +149,6 @@ def freeze_urls():
         yield "research_blog.category", {"name": name}
     for name in taxonomy.tags(posts):
         yield "research_blog.tag", {"name": name}
-    for name in taxonomy.series_names(posts):
+    for name in taxonomy.series_slugs(posts):
         yield "research_blog.series", {"name": name}
 

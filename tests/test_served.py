@@ -48,7 +48,7 @@ def test_post_page_has_everything_a_reader_needs(client):
 
 def test_series_parts_know_their_position_and_neighbours(client):
     html = client.get("/series-part-two/").get_data(as_text=True)
-    assert "Part 2 of 2 in the series" in html and 'href="/series/optimisers/"' in html
+    assert "Part 2 of 2 in the series" in html and 'href="/series/optimisers/">Optimisers</a>' in html
     assert 'class="prev" href="/series-part-one/"' in html
     assert 'class="next" href="/attention/"' in html
     assert "(updated <time" in html

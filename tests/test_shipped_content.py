@@ -46,8 +46,10 @@ def test_the_post_training_series_reads_in_order(shipped):
     app, loaded = shipped
     by_slug = {p.slug: p for p in loaded.posts}
     assert [by_slug[s].series_part for s in SERIES] == [1, 2, 3, 4]
-    assert {by_slug[s].series for s in SERIES} == {"modern-post-training"}
+    assert {by_slug[s].series for s in SERIES} == {"Modern post-training"}
     client = app.test_client()
+    series_page = client.get("/series/modern-post-training/").get_data(as_text=True)
+    assert [series_page.index(by_slug[s].title) for s in SERIES] == sorted(series_page.index(by_slug[s].title) for s in SERIES)
     for part, slug in enumerate(SERIES, start=1):
         assert f"Part {part} of 4 in the series" in client.get(f"/{slug}/").get_data(as_text=True)
 
