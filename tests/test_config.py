@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from conftest import FIXTURE_PAGES, PROJECT_ROOT
+
 from research_blog import create_app
 
 
