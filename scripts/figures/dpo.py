@@ -1,21 +1,9 @@
 """Figures for pages/dpo.md. Run from the repo root: python scripts/figures/dpo.py"""
 
-from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-
-plt.rcParams["svg.hashsalt"] = "research-blog"
-plt.rcParams["svg.fonttype"] = "none"
-plt.rcParams["font.size"] = 11
-
-OUT = Path("pages/figures")
-SAVE = dict(format="svg", metadata={"Date": None}, bbox_inches="tight", facecolor="white")
+import numpy as np
+import torch
+import torch.nn.functional as F
+from figstyle import plt, save
 
 
 def loss_weight_figure():
@@ -38,8 +26,7 @@ def loss_weight_figure():
     ax.grid(alpha=0.25)
     ax.legend(loc="upper right", fontsize=10, framealpha=0.95)
     fig.tight_layout()
-    fig.savefig(OUT / "dpo-loss-weight.svg", **SAVE)
-    plt.close(fig)
+    return save(fig, "dpo-loss-weight.svg")
 
 
 def toy_trajectories(steps=200, lr=5.0, beta=0.5):
@@ -76,12 +63,8 @@ def toy_figure():
     ax.grid(alpha=0.25)
     ax.legend(loc="center right", fontsize=9, ncol=2, framealpha=0.95)
     fig.tight_layout()
-    fig.savefig(OUT / "dpo-toy.svg", **SAVE)
-    plt.close(fig)
+    return save(fig, "dpo-toy.svg")
 
 
 if __name__ == "__main__":
-    OUT.mkdir(parents=True, exist_ok=True)
-    loss_weight_figure()
-    toy_figure()
-    print("wrote", OUT / "dpo-loss-weight.svg", "and", OUT / "dpo-toy.svg")
+    print("wrote", loss_weight_figure(), "and", toy_figure())

@@ -4,19 +4,9 @@ Run from the repository root: python scripts/figures/essential-pytorch.py
 Writes pages/figures/essential-pytorch-noise-schedules.svg.
 """
 
-from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
+from figstyle import plt, save
 
-plt.rcParams["svg.hashsalt"] = "research-blog"
-plt.rcParams["svg.fonttype"] = "none"
-plt.rcParams["font.size"] = 11
-
-OUT = Path("pages/figures/essential-pytorch-noise-schedules.svg")
 N_STEPS = 1000
 
 
@@ -58,9 +48,7 @@ def main() -> None:
         ax.grid(alpha=0.3)
     right.legend(frameon=False, fontsize=10, loc="lower left")
     fig.tight_layout()
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(OUT, format="svg", metadata={"Date": None}, bbox_inches="tight", facecolor="white")
-    plt.close(fig)
+    save(fig, "essential-pytorch-noise-schedules.svg")
 
 
 if __name__ == "__main__":

@@ -1,18 +1,8 @@
 """Figures for pages/gdpo.md. Run from the repo root: python scripts/figures/gdpo.py"""
 
-from pathlib import Path
+import numpy as np
+from figstyle import plt, save
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-plt.rcParams["svg.hashsalt"] = "research-blog"
-plt.rcParams["svg.fonttype"] = "none"
-plt.rcParams["font.size"] = 11
-
-OUT = Path("pages/figures")
 GRPO_COLOR = "#b5562b"
 GDPO_COLOR = "#1f4e8c"
 
@@ -64,7 +54,7 @@ def collapse_figure():
     gdpo_winner = [gdpo_advantages(g)[1] for g in groups.values()]
     ax.bar(x - width / 2, grpo_winner, width, color=GRPO_COLOR)
     ax.bar(x + width / 2, gdpo_winner, width, color=GDPO_COLOR)
-    for xi, a, b in zip(x, grpo_winner, gdpo_winner):
+    for xi, a, b in zip(x, grpo_winner, gdpo_winner, strict=True):
         ax.text(xi - width / 2, a + 0.05, f"{a:.0f}", ha="center", va="bottom", fontsize=9)
         ax.text(xi + width / 2, b + 0.05, f"{b:.0f}", ha="center", va="bottom", fontsize=9)
     ax.set_xticks(x)
@@ -75,12 +65,8 @@ def collapse_figure():
     ax.grid(axis="y", alpha=0.25)
 
     fig.tight_layout()
-    path = OUT / "gdpo-collapse.svg"
-    fig.savefig(path, format="svg", metadata={"Date": None}, bbox_inches="tight", facecolor="white")
-    plt.close(fig)
-    return path
+    return save(fig, "gdpo-collapse.svg")
 
 
 if __name__ == "__main__":
-    OUT.mkdir(parents=True, exist_ok=True)
     print("wrote", collapse_figure())

@@ -1,18 +1,8 @@
 """Figures for pages/grpo.md. Run from the repo root: python scripts/figures/grpo.py"""
 
-from pathlib import Path
+import numpy as np
+from figstyle import plt, save
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-plt.rcParams["svg.hashsalt"] = "research-blog"
-plt.rcParams["svg.fonttype"] = "none"
-plt.rcParams["font.size"] = 11
-
-OUT = Path("pages/figures")
 G = 8
 
 
@@ -37,7 +27,7 @@ def groups_figure():
         adv = group_advantages(rewards)
         x = g * (G + 2) + np.arange(G)
         ax.bar(x, adv, width=width, color=color)
-        for xi, ri, ai in zip(x, rewards, adv):
+        for xi, ri, ai in zip(x, rewards, adv, strict=True):
             ax.text(xi, ai + (0.12 if ai >= 0 else -0.12), str(ri), ha="center",
                     va="bottom" if ai >= 0 else "top", fontsize=8, color="0.2")
     ax.axhline(0, color="0.2", linewidth=0.8)
@@ -64,12 +54,8 @@ def groups_figure():
     ax.legend(fontsize=8, loc="lower left", framealpha=0.95)
 
     fig.tight_layout()
-    path = OUT / "grpo-groups.svg"
-    fig.savefig(path, format="svg", metadata={"Date": None}, bbox_inches="tight", facecolor="white")
-    plt.close(fig)
-    return path
+    return save(fig, "grpo-groups.svg")
 
 
 if __name__ == "__main__":
-    OUT.mkdir(parents=True, exist_ok=True)
     print("wrote", groups_figure())

@@ -10,17 +10,10 @@ marginal velocity E[x1 - x0 | x_t = x] has a closed form and no network is train
 from __future__ import annotations
 
 import numpy as np
-import matplotlib
+from figstyle import plt, save
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
-plt.rcParams["svg.hashsalt"] = "research-blog"
-plt.rcParams["svg.fonttype"] = "none"
-plt.rcParams["font.size"] = 11
 plt.rcParams["path.simplify_threshold"] = 0.5
 
-OUT = "pages/figures/janusflow-trajectories.svg"
 RADIUS, SIGMA = 3.0, 0.2
 ANGLES = (np.arange(8) + 0.5) * np.pi / 4
 MEANS = RADIUS * np.stack([np.cos(ANGLES), np.sin(ANGLES)], axis=1)  # (8, 2)
@@ -83,7 +76,7 @@ def main() -> None:
     left.legend(loc="lower left", fontsize=9, framealpha=0.9)
     right.legend(loc="lower left", fontsize=9, framealpha=0.9)
     fig.tight_layout()
-    fig.savefig(OUT, format="svg", metadata={"Date": None}, bbox_inches="tight", facecolor="white")
+    save(fig, "janusflow-trajectories.svg")
 
 
 if __name__ == "__main__":

@@ -1,18 +1,8 @@
 """Figures for pages/ppo.md. Run from the repo root: python scripts/figures/ppo.py"""
 
-from pathlib import Path
+import numpy as np
+from figstyle import plt, save
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-plt.rcParams["svg.hashsalt"] = "research-blog"
-plt.rcParams["svg.fonttype"] = "none"
-plt.rcParams["font.size"] = 11
-
-OUT = Path("pages/figures")
 EPS = 0.2
 
 
@@ -43,12 +33,8 @@ def clip_figure():
     axes[0].set_ylabel("objective (maximized)")
     axes[0].legend(loc="lower right", fontsize=9, framealpha=0.95)
     fig.tight_layout()
-    fig.savefig(OUT / "ppo-clip.svg", format="svg", metadata={"Date": None}, bbox_inches="tight",
-                facecolor="white")
-    plt.close(fig)
+    return save(fig, "ppo-clip.svg")
 
 
 if __name__ == "__main__":
-    OUT.mkdir(parents=True, exist_ok=True)
-    clip_figure()
-    print("wrote", OUT / "ppo-clip.svg")
+    print("wrote", clip_figure())
