@@ -42,8 +42,8 @@ def render(template: str, status: int = 200, **context) -> tuple[str, int]:
     return render_template(f"research_blog/{template}", blog=current_app.config, **context), status
 
 
-def _find(slug: str) -> Post:
-    for post in public_posts():
+def _find(posts: list[Post], slug: str) -> Post:
+    for post in posts:
         if post.slug == slug:
             return post
     abort(404)
@@ -58,8 +58,8 @@ def index():
 @blueprint.route("/<slug>/")
 def post(slug: str):
     """Show one post with its table of contents, series and neighbours."""
-    found = _find(slug)
     posts = public_posts()
+    found = _find(posts, slug)
     previous, following = taxonomy.neighbours(posts, found)
     return render(
         "post.html", post=found, series=taxonomy.series_position(posts, found),
@@ -70,7 +70,7 @@ def post(slug: str):
 @blueprint.route("/<slug>/figures/<path:filename>")
 def figure(slug: str, filename: str):
     """Serve a figure that a post references as ``figures/<file>``."""
-    _find(slug)
+    _find(public_posts(), slug)
     return send_from_directory(state().figures_dir, filename)
 
 
