@@ -7,9 +7,11 @@ where pages come from: a Flask test client or files on disk.
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 # fetch(path) -> (status, content_type, body) ; status 200 means found.
@@ -27,6 +29,27 @@ class _Links(HTMLParser):
         for name, value in attrs:
             if name in ("href", "src") and value:
                 self.links.append(value)
+
+
+def client_fetcher(client) -> Fetch:
+    """Fetch pages from a Flask test client (responses closed, so no file stays open)."""
+    def fetch(path: str):
+        with client.get(path) as response:
+            return response.status_code, response.content_type, response.data
+    return fetch
+
+
+def file_fetcher(root: Path, base_path: str = "/") -> Fetch:
+    """Fetch pages from a frozen folder the way a static host would serve it."""
+    def fetch(path: str):
+        if not path.startswith(base_path):
+            return 404, "", b""
+        relative = path[len(base_path):]
+        target = root / (relative + "index.html" if relative.endswith("/") or not relative else relative)
+        if not target.is_file():
+            return 404, "", b""
+        return 200, mimetypes.guess_type(target.name)[0] or "", target.read_bytes()
+    return fetch
 
 
 def links_in(content_type: str, body: bytes) -> list[str]:

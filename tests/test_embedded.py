@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import FIXTURE_PAGES
-from crawl import crawl
+from crawl import client_fetcher, crawl, file_fetcher
 from flask import Flask, render_template
-from test_freeze import file_fetcher
 
 from research_blog import Blog
 from research_blog.freeze import freeze_site
@@ -32,13 +31,6 @@ def make_host(content_dir: Path = FIXTURE_PAGES) -> Flask:
     return host
 
 
-def fetcher(client):
-    def fetch(path):
-        with client.get(path) as response:
-            return response.status_code, response.content_type, response.data
-    return fetch
-
-
 def test_host_routes_and_templates_are_untouched():
     client = make_host().test_client()
     home = client.get("/").get_data(as_text=True)
@@ -59,7 +51,7 @@ def test_blog_lives_under_its_prefix_with_its_own_base_template():
 
 
 def test_every_blog_link_and_asset_resolves_under_the_prefix():
-    visited, broken = crawl(fetcher(make_host().test_client()), ["/blog/"])
+    visited, broken = crawl(client_fetcher(make_host().test_client()), ["/blog/"])
     assert not broken
     blog_paths = {p for p in visited if p != "/"}
     assert all(p.startswith("/blog/") for p in blog_paths), blog_paths

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import mimetypes
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from conftest import make_app
-from crawl import crawl
+from crawl import crawl, file_fetcher
 
 from research_blog.freeze import MARKER, FreezeError, freeze_site
-
-
-def file_fetcher(root: Path, base_path: str = "/"):
-    """Serve URLs from a frozen folder the way a static host would."""
-    def fetch(path: str):
-        if not path.startswith(base_path):
-            return 404, "", b""
-        relative = path[len(base_path):]
-        target = root / (relative + "index.html" if relative.endswith("/") or not relative else relative)
-        if not target.is_file():
-            return 404, "", b""
-        return 200, mimetypes.guess_type(target.name)[0] or "", target.read_bytes()
-    return fetch
 
 
 def freeze(app, out: Path, *args: str):

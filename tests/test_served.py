@@ -6,17 +6,10 @@ import time
 import xml.etree.ElementTree as ET
 
 from conftest import make_app
-from crawl import crawl
+from crawl import client_fetcher, crawl
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-
-
-def fetcher(client):
-    def fetch(path):
-        with client.get(path) as response:
-            return response.status_code, response.content_type, response.data
-    return fetch
 
 
 def test_listing_shows_public_posts_newest_first_with_meta(client):
@@ -125,7 +118,7 @@ def test_sitemap_and_robots():
 
 
 def test_every_internal_link_and_asset_resolves(client):
-    visited, broken = crawl(fetcher(client), ["/"])
+    visited, broken = crawl(client_fetcher(client), ["/"])
     assert not broken
     assert {"/attention/", "/assets/katex/katex.min.css", "/highlight.css", "/attention/figures/weights.svg",
             "/assets/katex/fonts/KaTeX_Main-Regular.woff2", "/series/optimisers/"} <= visited

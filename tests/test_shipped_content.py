@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT_ROOT, make_app
-from crawl import crawl
+from crawl import client_fetcher, crawl
 
 from research_blog.extension import state
 
@@ -75,12 +75,6 @@ def test_plotted_figures_come_from_a_script_in_the_repository():
 
 def test_every_link_on_the_shipped_site_resolves(shipped):
     app, _ = shipped
-    client = app.test_client()
-
-    def fetch(path):
-        with client.get(path) as response:
-            return response.status_code, response.content_type, response.data
-
-    visited, broken = crawl(fetch, ["/"])
+    visited, broken = crawl(client_fetcher(app.test_client()), ["/"])
     assert not broken
     assert all(f"/{slug}/" in visited for slug in SERIES)
