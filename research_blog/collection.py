@@ -16,7 +16,6 @@ from pathlib import Path
 from flask_flatpages import FlatPages
 
 from .content import ContentError, Post, Problem, display_path, is_public, post_from_page
-from .taxonomy import slugify
 
 EXTENSION = ".md"
 
@@ -56,8 +55,8 @@ def _series_problems(posts: list[Post]) -> list[Problem]:
     problems = []
     by_series: dict[str, list[Post]] = defaultdict(list)
     for post in posts:
-        if post.series:
-            by_series[slugify(post.series)].append(post)
+        if post.series_slug:
+            by_series[post.series_slug].append(post)
     for name, parts in by_series.items():
         claimed: dict[int, Post] = {}
         for post in sorted(parts, key=lambda p: p.series_part):

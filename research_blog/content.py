@@ -48,6 +48,11 @@ class ContentError(Exception):
         self.problems = problems
 
 
+def slugify(name: str) -> str:
+    """The URL form of a category or series name: ``Machine Learning`` -> ``machine-learning``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "misc"
+
+
 @dataclass(frozen=True)
 class Link:
     label: str
@@ -70,9 +75,14 @@ class Post:
     updated: dt.date | None = None
     links: tuple[Link, ...] = ()
     reading_minutes: int = field(init=False)
+    category_slug: str = field(init=False)  # /category/<category_slug>/
+    series_slug: str | None = field(init=False)  # /series/<series_slug>/; groups the parts
 
     def __post_init__(self) -> None:
+        # Derived once here, so every page, check and feed agrees on them.
         object.__setattr__(self, "reading_minutes", reading_minutes(self.body))
+        object.__setattr__(self, "category_slug", slugify(self.category))
+        object.__setattr__(self, "series_slug", slugify(self.series) if self.series else None)
 
     @property
     def rendered(self) -> Rendered:

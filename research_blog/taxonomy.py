@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .content import Post
-
-
-def slugify(name: str) -> str:
-    """The URL form of a category name: ``Machine Learning`` -> ``machine-learning``."""
-    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "misc"
 
 
 @dataclass(frozen=True)
@@ -24,16 +18,15 @@ class SeriesPosition:
 
 def series_parts(posts: list[Post], slug: str) -> list[Post]:
     """The posts of the series whose name slugifies to ``slug``, in part order."""
-    return sorted((p for p in posts if p.series and slugify(p.series) == slug), key=lambda p: p.series_part)
+    return sorted((p for p in posts if p.series_slug == slug), key=lambda p: p.series_part)
 
 
 def series_position(posts: list[Post], post: Post) -> SeriesPosition | None:
     """Where ``post`` sits in its series among the visible posts ("Part N of M")."""
     if not post.series:
         return None
-    slug = slugify(post.series)
-    parts = series_parts(posts, slug)
-    return SeriesPosition(slug, post.series, post.series_part, len(parts), tuple(parts))
+    parts = series_parts(posts, post.series_slug)
+    return SeriesPosition(post.series_slug, post.series, post.series_part, len(parts), tuple(parts))
 
 
 def reading_order(posts: list[Post]) -> list[Post]:
@@ -51,7 +44,7 @@ def neighbours(posts: list[Post], post: Post) -> tuple[Post | None, Post | None]
 
 def categories(posts: list[Post]) -> dict[str, str]:
     """Category slug -> display name, for every category in use."""
-    return {slugify(p.category): p.category for p in posts}
+    return {p.category_slug: p.category for p in posts}
 
 
 def tags(posts: list[Post]) -> list[str]:
@@ -59,4 +52,4 @@ def tags(posts: list[Post]) -> list[str]:
 
 
 def series_slugs(posts: list[Post]) -> list[str]:
-    return sorted({slugify(p.series) for p in posts if p.series})
+    return sorted({p.series_slug for p in posts if p.series_slug})

@@ -34,9 +34,6 @@ def format_date(day: dt.date) -> str:
     return f"{day:%b} {day.day}, {day.year}"
 
 
-blueprint.add_app_template_filter(taxonomy.slugify, "research_blog_slug")
-
-
 def render(template: str, status: int = 200, **context) -> tuple[str, int]:
     """Render one of our namespaced templates with the blog's settings."""
     return render_template(f"research_blog/{template}", blog=current_app.config, **context), status
@@ -77,7 +74,7 @@ def figure(slug: str, filename: str):
 @blueprint.route("/category/<name>/")
 def category(name: str):
     """List the posts of one category."""
-    posts = [p for p in public_posts() if taxonomy.slugify(p.category) == name]
+    posts = [p for p in public_posts() if p.category_slug == name]
     if not posts:
         abort(404)
     return render("list.html", heading=posts[0].category, kind="Category", posts=posts)
