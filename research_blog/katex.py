@@ -1,20 +1,29 @@
 """Server-side KaTeX: TeX in, HTML + MathML out, with no JavaScript in the page.
 
-KaTeX runs in an embedded V8 (mini-racer) that is started once per process, on
-first use, and closed at interpreter exit: a V8 isolate left open can keep the
-process from exiting. Calls are serialised with a lock because one isolate must
-not be entered from two threads at once (the dev server is threaded).
+KaTeX runs in an embedded V8 (mini-racer). One thread of ours owns the V8
+context for its whole life: it creates the context on first use, runs every
+render, and closes the context when the interpreter exits. Request threads
+(the dev server's, gunicorn's ``--threads``) only hand it work and wait.
+
+Why an owner thread: a V8 context belongs to the thread that made it. Made in a
+short-lived request thread and freed from the main thread at exit (or freed by
+the garbage collector, whichever thread it runs on), the context is torn down
+from the wrong thread, and the process can die with SIGSEGV after everything
+else worked. With one owner, creation, use and teardown happen in one place,
+in order, and at exit the owner is told to stop and joined before Python
+finalises.
 """
 
 from __future__ import annotations
 
 import atexit
 import json
+import os
+import queue
 import threading
+from concurrent.futures import Future
 from functools import lru_cache
 from pathlib import Path
-
-from py_mini_racer import MiniRacer
 
 KATEX_JS = Path(__file__).parent / "vendor" / "katex.min.js"
 
@@ -32,39 +41,92 @@ function renderTex(tex, display, output) {
 }
 """
 
+# How long exit waits for a render in progress before giving up on a clean close.
+_CLOSE_TIMEOUT_S = 10
+
 
 class MathError(ValueError):
     """KaTeX could not typeset a formula; the message is KaTeX's."""
 
 
+class EngineClosed(RuntimeError):
+    """A render was asked for after the engine shut down (the process is exiting)."""
+
+
+_STOP = object()
+
+
 class _Engine:
+    """The owner thread and its queue of (arguments, future) jobs."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._context: MiniRacer | None = None
+        self._jobs: queue.SimpleQueue | None = None
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+        self._closed = False
+        self._registered = False
 
-    def _started(self) -> MiniRacer:
-        if self._context is None:
+    def _ensure_started(self) -> queue.SimpleQueue:
+        with self._lock:
+            if self._closed:
+                raise EngineClosed("the KaTeX engine is closed: the process is exiting")
+            # A forked child (e.g. a gunicorn worker of a --preload master) does not
+            # inherit the owner thread: it starts its own.
+            if self._thread is None or self._pid != os.getpid():
+                self._jobs = queue.SimpleQueue()
+                ready: Future = Future()
+                self._thread = threading.Thread(target=self._own, args=(self._jobs, ready),
+                                                name="katex-engine", daemon=True)
+                self._pid = os.getpid()
+                self._thread.start()
+                ready.result()  # raises if V8 or KaTeX failed to load
+                if not self._registered:
+                    atexit.register(self.close)
+                    self._registered = True
+            return self._jobs
+
+    @staticmethod
+    def _own(jobs: queue.SimpleQueue, ready: Future) -> None:
+        from py_mini_racer import MiniRacer
+
+        try:
             context = MiniRacer()
             context.eval(KATEX_JS.read_text(encoding="utf-8"))
             context.eval(_WRAPPER)
-            self._context = context
-            atexit.register(self.close)
-        return self._context
+        except BaseException as error:  # reported to the thread that asked for the engine
+            ready.set_exception(error)
+            return
+        ready.set_result(None)
+        try:
+            while (job := jobs.get()) is not _STOP:
+                arguments, result = job
+                try:
+                    result.set_result(context.call("renderTex", *arguments))
+                except BaseException as error:
+                    result.set_exception(error)
+        finally:
+            context.close()
 
     def render(self, tex: str, display: bool, output: str) -> str:
-        with self._lock:
-            result = self._started().call("renderTex", tex, display, output)
-        # mini-racer hands back JS objects as mappings.
-        result = dict(result) if not isinstance(result, str) else json.loads(result)
-        if "error" in result:
-            raise MathError(result["error"])
-        return result["html"]
+        result: Future = Future()
+        self._ensure_started().put(((tex, display, output), result))
+        value = result.result()
+        # mini-racer hands back JS objects as mappings (or JSON text in older releases).
+        value = json.loads(value) if isinstance(value, str) else dict(value)
+        if "error" in value:
+            raise MathError(value["error"])
+        return value["html"]
 
     def close(self) -> None:
+        """Stop the owner thread; it closes the V8 context itself. Idempotent."""
         with self._lock:
-            if self._context is not None:
-                self._context.close()
-                self._context = None
+            self._closed = True
+            thread, jobs = self._thread, self._jobs
+            self._thread = self._jobs = None
+        if thread is not None and self._pid == os.getpid():
+            jobs.put(_STOP)
+            thread.join(_CLOSE_TIMEOUT_S)
 
 
 _engine = _Engine()
