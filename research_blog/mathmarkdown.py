@@ -3,8 +3,10 @@
 Finding math is left to pymdown-extensions' Arithmatex, which already knows the
 hard cases: ``$5 and $10`` is not math ("smart dollars"), ``\\$`` escapes a
 dollar, code spans win over math, and ``_``/``*`` inside a formula never become
-emphasis. We only replace its output: instead of a MathJax script tag, the KaTeX
-HTML goes into Markdown's raw-HTML stash, so nothing later touches it.
+emphasis. To its smart-dollar rule we add Pandoc's last condition, that a
+closing ``$`` is not followed by a digit, so ``$5-$10`` stays money. We only
+replace its output: instead of a MathJax script tag, the KaTeX HTML goes into
+Markdown's raw-HTML stash, so nothing later touches it.
 
 A formula KaTeX rejects is shown as its TeX source in a ``math-error`` element
 and recorded in ``md.math_errors`` so ``flask check`` can report it.
@@ -19,6 +21,15 @@ from markdown import Extension, Markdown
 from pymdownx import arithmatex
 
 from . import katex
+
+# Pandoc's rule for inline math: the opening $ has a non-space right after it, the
+# closing $ a non-space right before it and no digit right after it. Arithmatex's
+# smart dollars have the first two; the lookahead adds the third.
+_CLOSING_DOLLAR = r"(?<!\s)(?:\$))"
+if _CLOSING_DOLLAR not in arithmatex.RE_SMART_DOLLAR_INLINE:  # pragma: no cover - guards an upgrade
+    raise ImportError("pymdownx.arithmatex changed its inline pattern; update mathmarkdown.PANDOC_DOLLAR_INLINE")
+PANDOC_DOLLAR_INLINE = arithmatex.RE_SMART_DOLLAR_INLINE.replace(_CLOSING_DOLLAR, r"(?<!\s)(?:\$)(?!\d))")
+INLINE_MATH = "(?:" + "|".join((PANDOC_DOLLAR_INLINE, arithmatex.RE_BRACKET_INLINE)) + ")"
 
 
 def typeset(md: Markdown, tex: str, display: bool) -> str:
@@ -77,11 +88,8 @@ class KatexExtension(Extension):
         md.math_output = self.getConfig("output")
         # Reuse Arithmatex's configured patterns, then swap in our processors.
         arithmatex.ArithmatexExtension(generic=True).extendMarkdown(md)
-        inline = md.inlinePatterns["arithmatex-inline"]
         block = md.parser.blockprocessors["arithmatex-block"]
-        md.inlinePatterns.register(
-            _InlineMath(inline.compiled_re.pattern, {"generic": True}), "arithmatex-inline", 189.9
-        )
+        md.inlinePatterns.register(_InlineMath(INLINE_MATH, {"generic": True}), "arithmatex-inline", 189.9)
         md.inlinePatterns["arithmatex-inline"].md = md
         md.parser.blockprocessors.register(
             _BlockMath(block.pattern.pattern, {"generic": True}, md), "arithmatex-block", 79.9

@@ -19,8 +19,8 @@ from functools import lru_cache
 
 from markdown import Markdown
 from pygments.formatters import HtmlFormatter
-from pymdownx.slugs import slugify
 
+from .headings import HeadingIdsExtension, slug_of, toc_label
 from .mathmarkdown import KatexExtension, fenced_math
 
 # Figures are written ![alt](figures/name.svg): relative to the post's URL.
@@ -32,7 +32,7 @@ DARK_CODE_STYLE = "monokai"
 @dataclass(frozen=True)
 class TocEntry:
     id: str
-    title: str
+    label_html: str  # the heading as typeset (math included), without links
     level: int
     children: tuple[TocEntry, ...]
 
@@ -48,6 +48,7 @@ def _new_markdown(math_output: str) -> Markdown:
     return Markdown(
         extensions=[
             KatexExtension(output=math_output),
+            HeadingIdsExtension(),
             "pymdownx.superfences",
             "pymdownx.highlight",
             "pymdownx.inlinehilite",
@@ -69,7 +70,7 @@ def _new_markdown(math_output: str) -> Markdown:
             "toc": {
                 "permalink": "#",
                 "permalink_title": "Link to this section",
-                "slugify": slugify(case="lower"),
+                "slugify": slug_of,
                 "toc_depth": "2-3",
             },
             "footnotes": {"BACKLINK_TITLE": "Back to the text"},
@@ -93,7 +94,7 @@ def _markdown(math_output: str) -> Markdown:
 
 def _toc_entries(tokens: list[dict]) -> tuple[TocEntry, ...]:
     return tuple(
-        TocEntry(t["id"], t["name"], t["level"], _toc_entries(t["children"])) for t in tokens
+        TocEntry(t["id"], toc_label(t["html"]), t["level"], _toc_entries(t["children"])) for t in tokens
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from research_blog import katex
 from research_blog.rendering import figure_files, render_markdown
 
@@ -89,3 +91,33 @@ def test_rendering_is_cached_by_text():
     body = "Cached $x$ body."
     assert render_markdown(body) is render_markdown(body)
     assert render_markdown(body + " ") is not render_markdown(body)
+
+
+def test_math_in_a_heading_reads_as_typeset_in_the_toc_with_a_clean_id():
+    rendered = render_markdown("## The loss $\\mathcal{L}$ and *more*\n\n### See [the paper](https://x.org) on $x_1$\n\nText.\n")
+    entry = rendered.toc[0]
+    assert entry.id == "the-loss-l-and-more"
+    assert '<h2 id="the-loss-l-and-more">' in rendered.html
+    assert 'class="katex"' in entry.label_html, "math in the contents is typeset"
+    visible = re.sub(r'<span class="katex-mathml">.*?</math></span>', "", entry.label_html, flags=re.S)
+    assert "\\mathcal" not in text_of(visible), "no TeX source beside the rendering"
+    assert entry.children[0].id == "see-the-paper-on-x1"
+    assert not re.search(r"<a[\s>]", entry.children[0].label_html), "no link nested in the contents link"
+
+
+def test_heading_ids_are_stable_and_unique():
+    body = "## Same $x$\n\n## Same $x$\n\n## Plain words\n"
+    first, second = render_markdown(body), render_markdown(body + "\n")
+    assert [e.id for e in first.toc] == ["same-x", "same-x_1", "plain-words"]
+    assert [e.id for e in first.toc] == [e.id for e in second.toc]
+
+
+@pytest.mark.parametrize("text", ["a range of $5-$10", "from $5–$10 each", "$20,000 and $30,000", "costs $5 and $10."])
+def test_pandoc_dollar_rule_keeps_money_as_text(text):
+    html = render_markdown(text).html
+    assert "katex" not in html and text.replace("–", "–") in html
+
+
+def test_pandoc_dollar_rule_still_finds_math_next_to_money():
+    html = render_markdown("Pay $5-$10 for $x$, and $y$.").html
+    assert html.count('class="katex"') == 2 and "Pay $5-$10 for" in html
