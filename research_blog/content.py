@@ -49,8 +49,22 @@ class ContentError(Exception):
 
 
 def slugify(name: str) -> str:
-    """The URL form of a category or series name: ``Machine Learning`` -> ``machine-learning``."""
-    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "misc"
+    """The URL form of a category, tag or series name: ``Machine Learning`` -> ``machine-learning``.
+
+    Letters of any script are kept (``强化学习`` stays itself), ``+`` and ``#`` are
+    spelled out so ``C++`` and ``C#`` do not both become ``c``; the result is ""
+    for a name with no letter or digit, which the front-matter checks reject.
+    """
+    spelled = name.replace("+", " plus ").replace("#", " sharp ")
+    return re.sub(r"[\W_]+", "-", spelled.casefold()).strip("-")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A tag as the post writes it and the slug of its page (``/tags/<slug>/``)."""
+
+    name: str
+    slug: str
 
 
 @dataclass(frozen=True)
@@ -68,7 +82,7 @@ class Post:
     category: str
     body: str
     source: Path
-    tags: tuple[str, ...] = ()
+    tags: tuple[Term, ...] = ()
     series: str | None = None
     series_part: int | None = None
     draft: bool = False
@@ -108,6 +122,12 @@ def is_public(post: Post, today: dt.date, show_drafts: bool) -> bool:
     return show_drafts or (not post.draft and post.date <= today)
 
 
+def _shown(value: Any, limit: int = 80) -> str:
+    """A value for an error message, cut short: front matter can hold anything."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _key_line(meta_text: str, key: str) -> int | None:
     match = re.search(rf"^{re.escape(key)}\s*:", meta_text, re.M)
     return meta_text.count("\n", 0, match.start()) + 1 if match else None
@@ -131,7 +151,7 @@ class _Checker:
                 self.fail(None, f"missing required field '{key}': add `{key}: ...` to the front matter")
             return None
         if not isinstance(value, str) or not value.strip():
-            self.fail(key, f"'{key}' must be a non-empty text, got {value!r}: quote it, e.g. {key}: \"...\"")
+            self.fail(key, f"'{key}' must be a non-empty text, got {_shown(value)}: quote it, e.g. {key}: \"...\"")
             return None
         return value.strip()
 
@@ -156,18 +176,38 @@ class _Checker:
         if value is None:
             return None
         if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-            self.fail(key, f"'{key}' must be {example}, got {value!r}")
+            self.fail(key, f"'{key}' must be {example}, got {_shown(value)}")
             return None
         return value
 
-    def tags(self) -> tuple[str, ...]:
+    def tags(self) -> tuple[Term, ...]:
+        """Tags as people write them: a list, or one comma-separated line; any text."""
         value = self.meta.get("tags")
         if value is None:
             return ()
-        if not isinstance(value, list) or not all(isinstance(t, str) and SLUG.match(t) for t in value):
-            self.fail("tags", f"'tags' must be a list of lowercase-hyphenated words, e.g. [rlhf, ppo], got {value!r}")
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list) or not all(isinstance(t, str | int | float) and not isinstance(t, bool) for t in value):
+            self.fail("tags", f"'tags' must be a list of names, e.g. [Reinforcement Learning, PPO], got {_shown(value)}")
             return ()
-        return tuple(value)
+        terms: dict[str, Term] = {}
+        for raw in value:
+            name = " ".join(str(raw).split())
+            if not name:
+                continue
+            if not slugify(name):
+                self.fail("tags", f"tag {name!r} has no letter or digit to make its URL from: rename it")
+                continue
+            terms.setdefault(slugify(name), Term(name, slugify(name)))
+        return tuple(terms.values())
+
+    def slugged(self, key: str, required: bool = True) -> str | None:
+        """A text field that names a page (category, series): it needs a letter or digit."""
+        value = self.text(key, required)
+        if value is not None and not slugify(value):
+            self.fail(key, f"'{key}' {value!r} has no letter or digit to make its URL from: rename it")
+            return None
+        return value
 
     def links(self) -> tuple[Link, ...]:
         value = self.meta.get("links")
@@ -236,7 +276,7 @@ def post_from_page(page: Page, source: Path, display_path: str) -> tuple[Post | 
     check.unknown_keys()
     values = dict(
         title=check.text("title"), date=check.date("date"), summary=check.text("summary"),
-        category=check.text("category"), series=check.text("series", required=False),
+        category=check.slugged("category"), series=check.slugged("series", required=False),
         series_part=check.typed("series_part", int, "a whole number such as 2"),
         draft=check.typed("draft", bool, "true or false") or False,
         updated=check.date("updated", required=False), tags=check.tags(), links=check.links(),

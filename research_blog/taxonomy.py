@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .content import Post
@@ -42,13 +44,28 @@ def neighbours(posts: list[Post], post: Post) -> tuple[Post | None, Post | None]
     return before, after
 
 
+def _names_by_slug(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Slug -> the spelling most posts use (ties: the first in sorted order).
+
+    ``PPO`` in one post and ``ppo`` in another are one tag with one page; the
+    page is titled the way most posts write it, whichever file loads first.
+    """
+    counts = Counter(pairs)
+    best: dict[str, tuple[int, str]] = {}
+    for (slug, name), count in sorted(counts.items()):
+        if slug not in best or count > best[slug][0]:
+            best[slug] = (count, name)
+    return {slug: name for slug, (_, name) in sorted(best.items())}
+
+
 def categories(posts: list[Post]) -> dict[str, str]:
     """Category slug -> display name, for every category in use."""
-    return {p.category_slug: p.category for p in posts}
+    return _names_by_slug((p.category_slug, p.category) for p in posts)
 
 
-def tags(posts: list[Post]) -> list[str]:
-    return sorted({tag for p in posts for tag in p.tags})
+def tags(posts: list[Post]) -> dict[str, str]:
+    """Tag slug -> display name, for every tag in use."""
+    return _names_by_slug((t.slug, t.name) for p in posts for t in p.tags)
 
 
 def series_slugs(posts: list[Post]) -> list[str]:
