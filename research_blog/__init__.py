@@ -14,6 +14,7 @@ from jinja2 import StrictUndefined
 
 from .extension import Blog
 from .security import add_security_headers
+from .shipped import shipped_dir
 
 __all__ = ["Blog", "create_app"]
 
@@ -22,6 +23,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The standalone blog: defaults, then FLASK_* environment, then ``config``."""
     # No app-level static folder: the blog serves its own assets under /assets/.
     app = Flask(__name__, static_folder=None)
+    # The standalone site serves the posts that ship with the engine unless told otherwise.
+    app.config["BLOG_CONTENT_DIR"] = str(shipped_dir("pages"))
     app.config.from_prefixed_env()
     if config:
         app.config.from_mapping(config)

@@ -26,8 +26,8 @@ def check_command() -> None:
         click.echo(str(problem), err=True)
     if problems:
         raise SystemExit(1)
-    loaded = state().collection.loaded(watch=False)
-    click.echo(f"OK: {len(loaded.posts)} posts in {state().content_dir}, no problems.")
+    count = len(state().collection.loaded(watch=False).posts)
+    click.echo(f"OK: {count} post{'' if count == 1 else 's'} in {state().content_dir}, no problems.")
 
 
 @click.command("freeze")
@@ -48,7 +48,6 @@ def freeze_command(out: Path, base_url: str | None) -> None:
         raise SystemExit(1)
     if base_url and not base_url.endswith("/"):
         base_url += "/"
-    click.echo(f"Freezing into {out} ...")
     try:
         report = freeze_site(current_app._get_current_object(), out, base_url, progress=click.echo)
     except FreezeError as error:

@@ -73,8 +73,20 @@ def _series_problems(posts: list[Post]) -> list[Problem]:
     return problems
 
 
-def load(pages: FlatPages, root: Path) -> Loaded:
-    """Read and validate every post under ``root``."""
+def _keep_last_good(posts: list[Post], problems: list[Problem], previous: tuple[Post, ...]) -> list[Post]:
+    """Add the last good version of each post whose file is broken now.
+
+    An editor's half-written save or a typo in one file must not take that post
+    offline on a production server; ``check`` and ``freeze`` still see the problem.
+    """
+    broken = {problem.path for problem in problems}
+    slugs = {post.slug for post in posts}
+    kept = [old for old in previous if display_path(old.source) in broken and old.slug not in slugs]
+    return posts + kept
+
+
+def load(pages: FlatPages, root: Path, previous: tuple[Post, ...] = ()) -> Loaded:
+    """Read and validate every post under ``root``; ``previous`` stands in for broken files."""
     files, problems = _scan(root)
     posts: list[Post] = []
     for source in files:
@@ -88,6 +100,7 @@ def load(pages: FlatPages, root: Path) -> Loaded:
         if post is not None:
             posts.append(post)
     problems.extend(_series_problems(posts))
+    posts = _keep_last_good(posts, problems, previous)
     return Loaded(tuple(sorted(posts, key=lambda p: p.sort_key)), tuple(problems))
 
 
@@ -115,13 +128,13 @@ class Collection:
             if self._loaded is None or watch:
                 signature = self._current_signature()
                 if signature != self._signature or self._loaded is None:
-                    self._loaded = load(self.pages, self.root)
+                    self._loaded = load(self.pages, self.root, self._loaded.posts if self._loaded else ())
                     self._signature = signature
             return self._loaded
 
 
-def public(loaded: Loaded, today: dt.date, show_drafts: bool) -> list[Post]:
-    """Posts a reader may see, in display order; raise if the content is broken."""
-    if loaded.problems:
+def public(loaded: Loaded, today: dt.date, show_drafts: bool, strict: bool = True) -> list[Post]:
+    """Posts a reader may see, in display order; if ``strict``, raise when the content is broken."""
+    if strict and loaded.problems:
         raise ContentError(list(loaded.problems))
     return [post for post in loaded.posts if is_public(post, today, show_drafts)]

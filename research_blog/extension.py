@@ -18,11 +18,11 @@ from flask_flatpages import FlatPages
 from .collection import Collection, Loaded, public
 from .content import Post
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXTENSION_KEY = "research_blog"
 
+# BLOG_CONTENT_DIR has no fixed default: it is the `pages/` folder beside the
+# app that mounts the blog (see content_dir_of), or the shipped posts for create_app().
 DEFAULTS = {
-    "BLOG_CONTENT_DIR": str(PROJECT_ROOT / "pages"),
     "BLOG_URL_PREFIX": "",
     "BLOG_SITE_URL": None,
     "BLOG_SHOW_DRAFTS": False,
@@ -35,10 +35,15 @@ DEFAULTS = {
 }
 
 
+class ContentFolderError(RuntimeError):
+    """BLOG_CONTENT_DIR does not name a folder; the message says which and what to do."""
+
+
 @dataclass
 class BlogState:
     collection: Collection
     content_dir: Path
+    logged_problems: tuple = ()  # the problems last written to the log, so each is logged once
 
     @property
     def figures_dir(self) -> Path:
@@ -60,7 +65,7 @@ class Blog:
     def init_app(self, app: Flask) -> None:
         for key, value in DEFAULTS.items():
             app.config.setdefault(key, value)
-        content_dir = Path(app.config["BLOG_CONTENT_DIR"]).resolve()
+        content_dir = content_dir_of(app)
         prefix = f"FLATPAGES_{EXTENSION_KEY.upper()}_"
         # Absolute root: FlatPages would resolve a relative one against the host app.
         app.config.setdefault(prefix + "ROOT", str(content_dir))
@@ -80,6 +85,18 @@ class Blog:
         app.cli.add_command(freeze_command)
 
 
+def content_dir_of(app: Flask) -> Path:
+    """BLOG_CONTENT_DIR as an absolute folder; by default ``pages/`` beside the app."""
+    configured = app.config.setdefault("BLOG_CONTENT_DIR", str(Path(app.root_path) / "pages"))
+    folder = Path(configured).expanduser().resolve()
+    if not folder.is_dir():
+        raise ContentFolderError(
+            f"BLOG_CONTENT_DIR is {folder}, which is not a folder: create it and put your .md posts in it, "
+            f"or set BLOG_CONTENT_DIR (FLASK_BLOG_CONTENT_DIR in the environment) to the folder that holds them"
+        )
+    return folder
+
+
 def state(app: Flask | None = None) -> BlogState:
     return (app or current_app).extensions[EXTENSION_KEY]
 
@@ -93,5 +110,23 @@ def loaded_posts() -> Loaded:
 
 
 def public_posts() -> list[Post]:
-    """The posts readers see, newest first (raises ContentError on broken content)."""
-    return public(loaded_posts(), dt.date.today(), current_app.config["BLOG_SHOW_DRAFTS"])
+    """The posts readers see, newest first.
+
+    With ``--debug`` broken content raises ContentError, so the writer sees the
+    problems at once. In production one bad file must not take the blog down:
+    the other posts (and the last good version of the bad one) stay online and
+    the problems go to the log, once.
+    """
+    loaded = loaded_posts()
+    if loaded.problems and not current_app.debug:
+        _log_once(loaded)
+    return public(loaded, dt.date.today(), current_app.config["BLOG_SHOW_DRAFTS"], strict=current_app.debug)
+
+
+def _log_once(loaded: Loaded) -> None:
+    blog = state()
+    if blog.logged_problems != loaded.problems:
+        blog.logged_problems = loaded.problems
+        listing = "\n".join(f"  {problem}" for problem in loaded.problems)
+        current_app.logger.error("The blog's content has %d problem(s); serving the last good version of "
+                                 "each post meanwhile (`flask check` lists them):\n%s", len(loaded.problems), listing)

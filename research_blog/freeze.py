@@ -18,7 +18,7 @@ from pathlib import Path
 
 from flask import Flask, url_for
 
-from .views import freeze_urls
+from .views import CONTENT_ENDPOINTS, freeze_urls
 
 # Marks a folder as ours, so a freeze never replaces a folder it did not make.
 MARKER = ".research-blog-build"
@@ -44,6 +44,31 @@ def _check_destination(out: Path) -> None:
         )
 
 
+def _site_url_or_refuse(app: Flask, base_url: str | None) -> None:
+    if not (base_url or app.config.get("BLOG_SITE_URL")):
+        raise FreezeError(
+            "no site URL: the feed, the sitemap and canonical links need the address the site will be "
+            "published at; pass --base-url https://example.org/ (or set BLOG_SITE_URL)"
+        )
+
+
+def _blog_freezer(app: Flask):
+    from flask_frozen import Freezer
+
+    class BlogFreezer(Freezer):
+        """Frozen-Flask, told that the content decides whether some endpoints have pages.
+
+        A blog with no tags has no tag pages and a folder of drafts has no post
+        pages: that is not a forgotten URL generator. Every other endpoint left
+        without a URL still raises MissingURLGeneratorWarning.
+        """
+
+        def _check_endpoints(self, seen_endpoints):
+            super()._check_endpoints(set(seen_endpoints) | CONTENT_ENDPOINTS)
+
+    return BlogFreezer(app, with_static_files=True, with_no_argument_rules=True, log_url_for=True)
+
+
 def _write_not_found_page(app: Flask, root: Path, base_url: str | None) -> None:
     # "__404__" can never be a post slug, so this is always our 404 page.
     with app.test_request_context(base_url=base_url):
@@ -65,10 +90,12 @@ def _swap_in(build: Path, out: Path) -> None:
 def freeze_site(app: Flask, out: Path, base_url: str | None = None,
                 progress: Callable[[str], None] = lambda line: None) -> FreezeReport:
     """Freeze ``app`` into ``out`` (atomically), with links for ``base_url`` if given."""
-    from flask_frozen import Freezer, FrozenFlaskWarning
+    from flask_frozen import FrozenFlaskWarning
 
     out = out.resolve()
+    _site_url_or_refuse(app, base_url)
     _check_destination(out)
+    progress(f"Freezing into {out} ...")
     out.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     started = time.perf_counter()
@@ -78,7 +105,7 @@ def freeze_site(app: Flask, out: Path, base_url: str | None = None,
                           FREEZER_REMOVE_EXTRA_FILES=False)
         if base_url:
             app.config["BLOG_SITE_URL"] = base_url
-        freezer = Freezer(app, with_static_files=True, with_no_argument_rules=True, log_url_for=True)
+        freezer = _blog_freezer(app)
         freezer.register_generator(freeze_urls)
         pages = 0
         with warnings.catch_warnings():

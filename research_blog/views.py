@@ -8,17 +8,19 @@ import mimetypes
 from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
 
 from . import feeds, taxonomy
+from .checks import rendered_problems
 from .content import ContentError, Post
-from .extension import PROJECT_ROOT, public_posts, state
+from .extension import public_posts, state
 from .rendering import figure_files, highlight_css
 from .security import add_security_headers
+from .shipped import shipped_dir
 from .urls import external_url
 
 blueprint = Blueprint(
     "research_blog",
     __name__,
-    template_folder=str(PROJECT_ROOT / "templates"),
-    static_folder=str(PROJECT_ROOT / "static" / "research_blog"),
+    template_folder=str(shipped_dir("templates")),
+    static_folder=str(shipped_dir("static") / "research_blog"),
     static_url_path="/assets",
 )
 blueprint.after_request(add_security_headers)
@@ -61,7 +63,16 @@ def post(slug: str):
     return render(
         "post.html", post=found, series=taxonomy.series_position(posts, found),
         previous=previous, following=following, canonical=external_url(".post", slug=slug),
+        problems=_problems_for_the_writer(found),
     )
+
+
+def _problems_for_the_writer(post: Post) -> list:
+    """On the dev server, what `check` would say about this post's math, links and figures."""
+    if not current_app.debug:
+        return []
+    slugs = {p.slug for p in state().collection.loaded(watch=False).posts}
+    return rendered_problems(post, slugs, state().figures_dir)
 
 
 @blueprint.route("/<slug>/figures/<path:filename>")
@@ -74,19 +85,17 @@ def figure(slug: str, filename: str):
 @blueprint.route("/category/<name>/")
 def category(name: str):
     """List the posts of one category."""
-    posts = [p for p in public_posts() if p.category_slug == name]
-    if not posts:
-        abort(404)
-    return render("list.html", heading=posts[0].category, kind="Category", posts=posts)
+    posts = public_posts()
+    heading = taxonomy.categories(posts).get(name) or abort(404)
+    return render("list.html", heading=heading, kind="Category", posts=[p for p in posts if p.category_slug == name])
 
 
 @blueprint.route("/tags/<name>/")
 def tag(name: str):
     """List the posts carrying one tag."""
-    posts = [p for p in public_posts() if name in p.tags]
-    if not posts:
-        abort(404)
-    return render("list.html", heading=f"#{name}", kind="Tag", posts=posts)
+    posts = public_posts()
+    heading = taxonomy.tags(posts).get(name) or abort(404)
+    return render("list.html", heading=heading, kind="Tag", posts=[p for p in posts if any(t.slug == name for t in p.tags)])
 
 
 @blueprint.route("/series/<name>/")
@@ -133,6 +142,11 @@ def content_error(error: ContentError):
 def not_found(error):
     """A real 404 page for missing posts and lists."""
     return render("404.html", status=404)
+
+
+# The endpoints whose pages exist only if the content has them (a post, a figure,
+# a tag...): freeze_urls yields their URLs, and the freezer does not expect any.
+CONTENT_ENDPOINTS = frozenset(f"research_blog.{name}" for name in ("post", "figure", "category", "tag", "series"))
 
 
 def freeze_urls():

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 # fetch(path) -> (status, content_type, body) ; status 200 means found.
 Fetch = Callable[[str], tuple[int, str, bytes]]
@@ -44,7 +44,7 @@ def file_fetcher(root: Path, base_path: str = "/") -> Fetch:
     def fetch(path: str):
         if not path.startswith(base_path):
             return 404, "", b""
-        relative = path[len(base_path):]
+        relative = unquote(path[len(base_path):])  # a static host decodes %-escapes to find the file
         target = root / (relative + "index.html" if relative.endswith("/") or not relative else relative)
         if not target.is_file():
             return 404, "", b""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import make_app
 
+from research_blog.extension import ContentFolderError
+
 VALID = '---\ntitle: "T"\ndate: 2024-01-01\nsummary: "S"\ncategory: Research\n{extra}---\n\n{body}\n'
 
 
@@ -26,7 +28,10 @@ def test_fixture_content_is_clean(pages_copy):
         ("missing.md", '---\ntitle: "T"\ndate: 2024-01-01\ncategory: Research\n---\n\nBody\n',
          "missing.md:1: missing required field 'summary'"),
         ("typed.md", VALID.format(extra="series: s\nseries_part: two\n", body="B"), "typed.md:7: 'series_part' must be a whole number"),
-        ("tags.md", VALID.format(extra="tags: rlhf\n", body="B"), "tags.md:6: 'tags' must be a list"),
+        ("tagged.md", VALID.format(extra="tags: {rlhf: 1}\n", body="B"), "tagged.md:6: 'tags' must be a list of names"),
+        ("symbols.md", VALID.format(extra="tags: [ok, '!!!']\n", body="B"), "symbols.md:6: tag '!!!' has no letter or digit"),
+        ("nocat.md", VALID.replace("category: Research", "category: '???'").format(extra="", body="B"),
+         "nocat.md:5: 'category' '???' has no letter or digit"),
         ("baddate.md", VALID.replace("2024-01-01", "2024-02-30").format(extra="", body="B"),
          "baddate.md:3: 'date' must be a real date written YYYY-MM-DD, got '2024-02-30'"),
         ("unknown.md", VALID.format(extra="catgory: typo\n", body="B"), "unknown.md:6: unknown front matter key 'catgory'"),
@@ -80,6 +85,13 @@ def test_every_problem_is_listed_not_just_the_first(pages_copy):
     assert code == 1 and "one.md" in output and "two.md" in output
 
 
-def test_missing_content_folder(tmp_path):
-    code, output = run_check(tmp_path / "nowhere")
-    assert code == 1 and "content folder not found" in output
+def test_a_missing_content_folder_is_a_clear_error_at_start(tmp_path):
+    with pytest.raises(ContentFolderError, match=r"BLOG_CONTENT_DIR is .*nowhere, which is not a folder: create it"):
+        make_app(tmp_path / "nowhere")
+
+
+def test_a_long_bad_value_is_cut_short_in_the_message(pages_copy):
+    (pages_copy / "long.md").write_text(VALID.format(extra=f"series_part: [{', '.join(['1'] * 500)}]\nseries: s\n", body="B"))
+    code, output = run_check(pages_copy)
+    assert code == 1 and "'series_part' must be a whole number" in output
+    assert len(output.splitlines()[0]) < 300, "a message never prints a whole value"

@@ -32,7 +32,8 @@ def test_defaults_serve_the_shipped_pages():
 
 def test_freeze_command_from_the_shell_with_an_environment_content_dir(tmp_path):
     env = {"FLASK_BLOG_CONTENT_DIR": str(FIXTURE_PAGES), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "freeze", "--out", str(tmp_path / "out")],
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "freeze", "--out", str(tmp_path / "out"),
+                             "--base-url", "https://example.org/"],
                             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "attention" / "index.html").is_file()

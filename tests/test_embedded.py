@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURE_PAGES
 from crawl import client_fetcher, crawl, file_fetcher
 from flask import Flask, render_template
 
 from research_blog import Blog
+from research_blog.extension import ContentFolderError
 from research_blog.freeze import freeze_site
 
 HOST_TEMPLATES = Path(__file__).parent / "fixtures" / "host_templates"
@@ -77,3 +80,18 @@ def test_embedded_blog_freezes_with_the_host(tmp_path):
     assert (out / "index.html").read_text().count("HOST BASE") == 1
     visited, broken = crawl(file_fetcher(out), ["/blog/"])
     assert not broken and "/blog/attention/" in visited
+
+
+def test_content_defaults_to_pages_beside_the_host_app(tmp_path):
+    shutil.copytree(FIXTURE_PAGES, tmp_path / "pages")
+    host = Flask("somewhere_else", root_path=str(tmp_path))
+    host.config.update(BLOG_URL_PREFIX="/blog", BLOG_SITE_URL="https://example.org")
+    Blog(host)
+    assert host.config["BLOG_CONTENT_DIR"] == str(tmp_path / "pages")
+    assert host.test_client().get("/blog/attention/").status_code == 200
+
+
+def test_a_host_without_a_pages_folder_gets_an_error_naming_it(tmp_path):
+    host = Flask("empty_host", root_path=str(tmp_path))
+    with pytest.raises(ContentFolderError, match=str(tmp_path / "pages")):
+        Blog(host)

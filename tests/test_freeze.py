@@ -6,10 +6,17 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import make_app
+from conftest import FIXTURE_PAGES, make_app
 from crawl import crawl, file_fetcher
 
 from research_blog.freeze import MARKER, FreezeError, freeze_site
+
+SITE = "https://example.org"
+
+
+def site_app(content_dir: Path = FIXTURE_PAGES, **config):
+    """An app that knows where it will be published, as every freeze needs."""
+    return make_app(content_dir, BLOG_SITE_URL=SITE, **config)
 
 
 def freeze(app, out: Path, *args: str):
@@ -18,7 +25,7 @@ def freeze(app, out: Path, *args: str):
 
 def test_freeze_writes_every_page_as_a_file(tmp_path):
     out = tmp_path / "site"
-    result = freeze(make_app(), out)
+    result = freeze(site_app(), out)
     assert result.exit_code == 0, result.output
     assert "Froze" in result.output and "/attention/ -> attention/index.html" in result.output
     expected = {
@@ -36,7 +43,7 @@ def test_freeze_writes_every_page_as_a_file(tmp_path):
 
 def test_frozen_site_links_resolve_and_feeds_parse(tmp_path):
     out = tmp_path / "site"
-    assert freeze(make_app(), out).exit_code == 0
+    assert freeze(site_app(), out).exit_code == 0
     visited, broken = crawl(file_fetcher(out), ["/", "/404.html"])
     assert not broken
     assert "/assets/katex/fonts/KaTeX_Main-Regular.woff2" in visited
@@ -46,7 +53,7 @@ def test_frozen_site_links_resolve_and_feeds_parse(tmp_path):
 
 def test_freeze_under_a_sub_path(tmp_path):
     out = tmp_path / "site"
-    result = freeze(make_app(), out, "--base-url", "https://user.github.io/research")
+    result = freeze(site_app(), out, "--base-url", "https://user.github.io/research")
     assert result.exit_code == 0, result.output
     index = (out / "index.html").read_text()
     assert 'href="/research/attention/"' in index and 'href="/research/assets/css/site.css"' in index
@@ -62,10 +69,10 @@ def test_freeze_under_a_sub_path(tmp_path):
 
 def test_invalid_content_is_never_frozen(pages_copy, tmp_path):
     out = tmp_path / "site"
-    assert freeze(make_app(pages_copy), out).exit_code == 0
+    assert freeze(site_app(pages_copy), out).exit_code == 0
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     (pages_copy / "bad.md").write_text("---\ntitle: x\n---\n\nBody\n")
-    result = freeze(make_app(pages_copy), out)
+    result = freeze(site_app(pages_copy), out)
     assert result.exit_code == 1
     assert "bad.md:1: missing required field 'date'" in result.output and "Not frozen" in result.output
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
@@ -73,11 +80,11 @@ def test_invalid_content_is_never_frozen(pages_copy, tmp_path):
 
 def test_a_failure_mid_freeze_leaves_the_previous_build(tmp_path):
     out = tmp_path / "site"
-    app = make_app()
+    app = site_app()
     freeze_site(app, out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    broken = make_app()
+    broken = site_app()
     broken.add_url_rule("/boom/", "boom", lambda: ("kaput", 500))
     with pytest.raises(ValueError, match="Unexpected status"):
         freeze_site(broken, out)
@@ -87,9 +94,9 @@ def test_a_failure_mid_freeze_leaves_the_previous_build(tmp_path):
 
 def test_a_second_freeze_replaces_the_first(pages_copy, tmp_path):
     out = tmp_path / "site"
-    freeze_site(make_app(pages_copy), out)
+    freeze_site(site_app(pages_copy), out)
     (pages_copy / "series-part-two.md").unlink()
-    freeze_site(make_app(pages_copy), out)
+    freeze_site(site_app(pages_copy), out)
     assert not (out / "series-part-two").exists()
     assert (out / MARKER).exists()
 
@@ -99,12 +106,12 @@ def test_freeze_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
     precious.mkdir()
     (precious / "chapter1.tex").write_text("important")
     with pytest.raises(FreezeError, match="refusing to replace"):
-        freeze_site(make_app(), precious)
+        freeze_site(site_app(), precious)
     assert (precious / "chapter1.tex").read_text() == "important"
 
 
 def test_frozen_flask_warnings_are_errors(tmp_path):
-    app = make_app()
+    app = site_app()
     # A page whose Content-Type disagrees with its file name: a static host would mislabel it.
     app.add_url_rule("/data.json", "data", lambda: ("<p>not json</p>", 200, {"Content-Type": "text/html"}))
     with pytest.raises(Warning, match="does not match"):

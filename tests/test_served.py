@@ -146,9 +146,11 @@ def test_debug_server_picks_up_edited_and_new_posts(pages_copy):
     assert client.get("/fresh/").status_code == 200
 
 
-def test_broken_content_shows_the_problems_not_a_traceback(pages_copy):
+def test_broken_content_shows_the_problems_not_a_traceback_on_the_dev_server(pages_copy):
     (pages_copy / "broken.md").write_text("---\ntitle: [unclosed\n---\n\nBody\n")
-    response = make_app(pages_copy).test_client().get("/")
+    app = make_app(pages_copy)
+    app.debug = True
+    response = app.test_client().get("/")
     assert response.status_code == 500
     html = response.get_data(as_text=True)
     assert "broken.md:2: front matter is not valid YAML" in html
