@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
+
 from research_blog.reading import DISPLAY_MATH_WORDS, WORDS_PER_MINUTE, count_words, reading_minutes
 
 
@@ -32,3 +36,23 @@ def test_minutes_round_up_and_are_at_least_one():
 def test_reading_time_is_shown_from_the_text(client):
     html = client.get("/attention/").get_data(as_text=True)
     assert "1 min read" in html
+
+
+_HOSTILE = {
+    "unclosed display brackets": "\\[ a\n" * 20_000,
+    "unclosed fences": "```a\n" * 20_000,
+    "unclosed math fences": "```math\n" * 10_000 + "```{.math\n" * 5_000,
+    "inline openers on one line": "\\( a " * 20_000,
+    "display dollars": "$$ x\n" * 50_000,
+    "unclosed link targets and tags": "[a](" * 10_000 + "<a " * 20_000,
+}
+_HOSTILE["all of them"] = "".join(body[:20_000] for body in _HOSTILE.values())
+
+
+@pytest.mark.parametrize("body", _HOSTILE.values(), ids=_HOSTILE.keys())
+def test_unclosed_constructs_do_not_make_counting_quadratic(body):
+    # A guard against blowups, not a benchmark: the regexes this replaced took tens of
+    # seconds on each of these, as every opener searched the rest of the text for a closer.
+    started = time.perf_counter()
+    count_words(body)
+    assert time.perf_counter() - started < 1.0
