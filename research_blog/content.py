@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from flask_flatpages import Page
 
+from .frontmatter import key_lines, read_front_matter
+from .problems import ContentError, Problem, shown
 from .reading import reading_minutes
 from .rendering import Rendered, render_markdown
+
+__all__ = ["ContentError", "Post", "Problem", "Term", "display_path", "is_public", "post_from_page", "slugify"]
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # First path segments the blog's own routes use: a post there would be shadowed.
@@ -25,27 +28,6 @@ RESERVED_SLUGS = frozenset({"category", "tags", "series", "assets", "feed.xml", 
 
 REQUIRED_FIELDS = ("title", "date", "summary", "category")
 OPTIONAL_FIELDS = ("tags", "series", "series_part", "draft", "updated", "links")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the content, printed as ``path:line: message``."""
-
-    path: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
-
-
-class ContentError(Exception):
-    """The content has problems; ``problems`` lists every one of them."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
 
 
 def slugify(name: str) -> str:
@@ -110,9 +92,12 @@ class Post:
 
 
 def display_path(path: Path) -> str:
-    """A path as the writer knows it: relative to the current directory when inside it."""
+    """A path as the writer knows it: relative to the current directory when inside it.
+
+    The file's own links are not followed: it may be a broken link or a loop.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(path.absolute().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -122,27 +107,17 @@ def is_public(post: Post, today: dt.date, show_drafts: bool) -> bool:
     return show_drafts or (not post.draft and post.date <= today)
 
 
-def _shown(value: Any, limit: int = 80) -> str:
-    """A value for an error message, cut short: front matter can hold anything."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _key_line(meta_text: str, key: str) -> int | None:
-    match = re.search(rf"^{re.escape(key)}\s*:", meta_text, re.M)
-    return meta_text.count("\n", 0, match.start()) + 1 if match else None
-
-
 class _Checker:
     """Collects the problems of one file's front matter while reading its fields."""
 
     def __init__(self, path: str, meta_text: str, meta: dict[str, Any]):
         self.path, self.meta_text, self.meta = path, meta_text, meta
+        self.lines = key_lines(meta_text)  # one pass, however many keys there are
         self.problems: list[Problem] = []
 
     def fail(self, key: str | None, message: str) -> None:
-        line = _key_line(self.meta_text, key) if key else 1
-        self.problems.append(Problem(self.path, line or 1, message))
+        line = self.lines.get(key, 1) if key else 1
+        self.problems.append(Problem(self.path, line, message))
 
     def text(self, key: str, required: bool = True) -> str | None:
         value = self.meta.get(key)
@@ -151,7 +126,7 @@ class _Checker:
                 self.fail(None, f"missing required field '{key}': add `{key}: ...` to the front matter")
             return None
         if not isinstance(value, str) or not value.strip():
-            self.fail(key, f"'{key}' must be a non-empty text, got {_shown(value)}: quote it, e.g. {key}: \"...\"")
+            self.fail(key, f"'{key}' must be a non-empty text, got {shown(value)}: quote it, e.g. {key}: \"...\"")
             return None
         return value.strip()
 
@@ -176,7 +151,7 @@ class _Checker:
         if value is None:
             return None
         if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-            self.fail(key, f"'{key}' must be {example}, got {_shown(value)}")
+            self.fail(key, f"'{key}' must be {example}, got {shown(value)}")
             return None
         return value
 
@@ -188,7 +163,7 @@ class _Checker:
         if isinstance(value, str):
             value = value.split(",")
         if not isinstance(value, list) or not all(isinstance(t, str | int | float) and not isinstance(t, bool) for t in value):
-            self.fail("tags", f"'tags' must be a list of names, e.g. [Reinforcement Learning, PPO], got {_shown(value)}")
+            self.fail("tags", f"'tags' must be a list of names, e.g. [Reinforcement Learning, PPO], got {shown(value)}")
             return ()
         terms: dict[str, Term] = {}
         for raw in value:
@@ -224,47 +199,18 @@ class _Checker:
             return ()
         return tuple(Link(item["label"].strip(), item["url"].strip()) for item in value)
 
-    def unknown_keys(self) -> None:
-        for key in self.meta:
-            if key not in REQUIRED_FIELDS + OPTIONAL_FIELDS:
-                allowed = ", ".join(REQUIRED_FIELDS + OPTIONAL_FIELDS)
-                self.fail(str(key), f"unknown front matter key '{key}' (a typo?); allowed keys: {allowed}")
-
-
-def _impossible_dates(meta_text: str, path: str) -> list[Problem]:
-    problems = []
-    for number, line in enumerate(meta_text.split("\n"), start=1):
-        found = re.match(r"^(\w+)\s*:\s*['\"]?(\d{4}-\d{2}-\d{2})", line)
-        if found:
-            try:
-                dt.date.fromisoformat(found.group(2))
-            except ValueError:
-                problems.append(Problem(path, number, f"'{found.group(1)}' must be a real date written YYYY-MM-DD, got '{found.group(2)}'"))
-    return problems or [Problem(path, 1, "front matter holds a value YAML cannot read: check dates and numbers")]
-
-
-def _meta_of(page: Page, path: str) -> tuple[dict[str, Any] | None, list[Problem]]:
-    try:
-        meta = page.meta
-    except yaml.YAMLError as error:
-        # The construct's start (e.g. an unclosed list) beats where the parser gave up.
-        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        reason = getattr(error, "problem", None) or str(error)
-        return None, [Problem(path, line, f"front matter is not valid YAML ({reason}): check quoting and indentation")]
-    except ValueError:
-        # PyYAML turns 2024-02-30 into a date and fails: find the impossible one.
-        return None, _impossible_dates(page._meta, path)
-    if not page._meta.strip():
-        return None, [Problem(path, 1, "no front matter: start the file with a `---` block holding title, date, summary and category")]
-    if not isinstance(meta, dict):
-        return None, [Problem(path, 1, "front matter must be a mapping of `key: value` lines")]
-    return meta, []
+    def unknown_keys(self, most: int = 10) -> None:
+        unknown = [key for key in self.meta if key not in REQUIRED_FIELDS + OPTIONAL_FIELDS]
+        allowed = ", ".join(REQUIRED_FIELDS + OPTIONAL_FIELDS)
+        for key in unknown[:most]:
+            self.fail(str(key), f"unknown front matter key {shown(key)} (a typo?); allowed keys: {allowed}")
+        if len(unknown) > most:
+            self.fail(None, f"{len(unknown) - most} more unknown front matter keys; allowed keys: {allowed}")
 
 
 def post_from_page(page: Page, source: Path, display_path: str) -> tuple[Post | None, list[Problem]]:
     """Build a Post from a FlatPages page, or return every problem found in it."""
-    meta, problems = _meta_of(page, display_path)
+    meta, problems = read_front_matter(page._meta, display_path)
     if meta is None:
         return None, problems
     check = _Checker(display_path, page._meta, meta)
