@@ -13,6 +13,7 @@ from pathlib import Path
 from .collection import Loaded
 from .content import Post, Problem, display_path
 from .rendering import figure_files
+from .sources import inside
 
 # Links between posts are written relative, as ../slug/ (see README).
 _POST_LINK = re.compile(r'<a[^>]+href="\.\./([^/"#?]+)/?(?:#[^"]*)?"')
@@ -27,6 +28,8 @@ def rendered_problems(post: Post, slugs: set[str], figures_dir: Path) -> list[Pr
     """Problems found by rendering one post."""
     text = post.source.read_text(encoding="utf-8")
     rendered = post.rendered
+    if rendered.failure:
+        return [Problem(display_path(post.source), None, rendered.failure)]
     problems = [
         Problem(display_path(post.source), _line_of(text, tex), f"math does not render: {message} (in `{tex}`)")
         for tex, message in rendered.math_errors
@@ -36,9 +39,13 @@ def rendered_problems(post: Post, slugs: set[str], figures_dir: Path) -> list[Pr
             problems.append(Problem(display_path(post.source), _line_of(text, f"../{slug}"),
                                     f"link to a post that does not exist: ../{slug}/ (no {slug}.md)"))
     for name in figure_files(rendered.html):
-        if not (figures_dir / name).is_file():
-            problems.append(Problem(display_path(post.source), _line_of(text, f"figures/{name}"),
+        path, line = figures_dir / name, _line_of(text, f"figures/{name}")
+        if not path.is_file():
+            problems.append(Problem(display_path(post.source), line,
                                     f"figure not found: figures/{name} (put the file in {figures_dir})"))
+        elif inside(figures_dir.parent, path) is None:
+            problems.append(Problem(display_path(post.source), line,
+                                    f"figure figures/{name} is a symlink that leads outside the content folder: copy the file in"))
     return problems
 
 

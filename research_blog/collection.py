@@ -1,54 +1,33 @@
 """All posts of one blog: read through Flask-FlatPages, validated, ordered, queried.
 
 The collection is rebuilt only when the files change (names, sizes or mtimes),
-so a request in production costs a dictionary lookup, and with auto-reload on
-(``--debug``) an edited or new file shows up on the next request.
+and the files are looked at no more often than the caller allows: on every
+request with ``--debug``, every few seconds in production (so every worker of a
+server picks up new posts within that time), or never once loaded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask_flatpages import FlatPages
+import yaml
+from flask_flatpages import FlatPages, Page
 
 from .content import ContentError, Post, Problem, display_path, is_public, post_from_page
-
-EXTENSION = ".md"
+from .frontmatter import control_character_problem
+from .sources import scan, settling, signature
 
 
 @dataclass(frozen=True)
 class Loaded:
     posts: tuple[Post, ...]  # every valid post, drafts included, in display order
     problems: tuple[Problem, ...]
-
-
-def _scan(root: Path) -> tuple[list[Path], list[Problem]]:
-    """Find the post files; report unreadable, empty and same-slug files."""
-    if not root.is_dir():
-        return [], [Problem(str(root), None, "content folder not found: set BLOG_CONTENT_DIR to the folder of your .md posts")]
-    files, problems, seen = [], [], {}
-    for path in sorted(root.rglob(f"*{EXTENSION}")):
-        shown = display_path(path)
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = raw[: error.start].count(b"\n") + 1
-            problems.append(Problem(shown, line, "file is not UTF-8 text: re-save it with UTF-8 encoding"))
-            continue
-        if not text.strip():
-            problems.append(Problem(shown, None, "file is empty: write the post or delete the file"))
-            continue
-        if path.stem in seen:
-            problems.append(Problem(shown, None, f"duplicate slug '{path.stem}': {seen[path.stem]} has the same file name; rename one"))
-            continue
-        seen[path.stem] = shown
-        files.append(path)
-    return files, problems
+    settled: bool = True  # False: a file was mid-save or vanished; read again next time
 
 
 def _series_problems(posts: list[Post]) -> list[Problem]:
@@ -73,63 +52,86 @@ def _series_problems(posts: list[Post]) -> list[Problem]:
     return problems
 
 
-def _keep_last_good(posts: list[Post], problems: list[Problem], previous: tuple[Post, ...]) -> list[Post]:
-    """Add the last good version of each post whose file is broken now.
+def _keep_last_good(posts: list[Post], broken: set[str], previous: tuple[Post, ...]) -> list[Post]:
+    """Add the last good version of each post whose file is broken (or mid-save) now.
 
     An editor's half-written save or a typo in one file must not take that post
     offline on a production server; ``check`` and ``freeze`` still see the problem.
     """
-    broken = {problem.path for problem in problems}
     slugs = {post.slug for post in posts}
     kept = [old for old in previous if display_path(old.source) in broken and old.slug not in slugs]
     return posts + kept
 
 
-def load(pages: FlatPages, root: Path, previous: tuple[Post, ...] = ()) -> Loaded:
+def _page(pages: FlatPages, root: Path, source: Path, text: str) -> tuple[Page | None, Problem | None]:
+    """FlatPages' parse of one file (its split of front matter and body, and its cache)."""
+    relative = source.relative_to(root)
+    # FlatPages' per-file loader rather than its whole-folder walk, which stops
+    # at the first file it cannot decode.
+    folder = "" if relative.parent == Path(".") else relative.parent.as_posix()
+    try:
+        return pages._load_file(relative.with_suffix("").as_posix(), str(source), folder), None
+    except yaml.reader.ReaderError as error:
+        return None, control_character_problem(error, text, display_path(source))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return None, Problem(display_path(source), mark.line + 1 if mark else 1,
+                             "the `---` block around the front matter is not valid YAML: check the first lines")
+
+
+def load(pages: FlatPages, root: Path, max_bytes: int, previous: tuple[Post, ...] = (), patient: bool = True) -> Loaded:
     """Read and validate every post under ``root``; ``previous`` stands in for broken files."""
-    files, problems = _scan(root)
+    found = scan(root, max_bytes, patient)
+    problems = list(found.problems)
     posts: list[Post] = []
-    for source in files:
-        relative = source.relative_to(root)
-        # FlatPages' per-file loader (parsing plus its mtime cache) rather than its
-        # whole-folder walk, which stops at the first file it cannot decode.
-        folder = "" if relative.parent == Path(".") else relative.parent.as_posix()
-        page = pages._load_file(relative.with_suffix("").as_posix(), str(source), folder)
-        post, found = post_from_page(page, source, display_path(source))
-        problems.extend(found)
+    for source, text in found.texts.items():
+        shown = display_path(source)
+        try:
+            page, problem = _page(pages, root, source, text)
+        except OSError:  # deleted since the scan: look again next time
+            found.unsettled.add(shown)
+            continue
+        post, post_problems = (None, [problem]) if problem else post_from_page(page, source, shown)
+        if post_problems and patient and settling(source):
+            # Most likely an editor's save caught half-way: the next look will tell.
+            found.unsettled.add(shown)
+            continue
+        problems.extend(post_problems)
         if post is not None:
             posts.append(post)
     problems.extend(_series_problems(posts))
-    posts = _keep_last_good(posts, problems, previous)
-    return Loaded(tuple(sorted(posts, key=lambda p: p.sort_key)), tuple(problems))
+    posts = _keep_last_good(posts, {p.path for p in problems} | found.unsettled, previous)
+    return Loaded(tuple(sorted(posts, key=lambda p: p.sort_key)), tuple(problems), settled=not found.unsettled)
 
 
 class Collection:
     """The posts of one app, reloaded when the content folder changes."""
 
-    def __init__(self, pages: FlatPages, root: Path):
-        self.pages, self.root = pages, root
+    def __init__(self, pages: FlatPages, root: Path, max_bytes: int):
+        self.pages, self.root, self.max_bytes = pages, root, max_bytes
         self._lock = threading.Lock()
         self._signature: tuple | None = None
         self._loaded: Loaded | None = None
+        self._looked_at = 0.0  # time.monotonic() of the last look at the files
+        self.version = 0  # grows with every reload: a key for what is built from the posts
 
-    def _current_signature(self) -> tuple:
-        if not self.root.is_dir():
-            return ()
-        return tuple(
-            (str(p), stat.st_mtime_ns, stat.st_size)
-            for p in sorted(self.root.rglob(f"*{EXTENSION}"))
-            for stat in [p.stat()]
-        )
+    def loaded(self, max_age: float | None = None, patient: bool = True) -> Loaded:
+        """The validated posts, re-read if the files changed and the last look is over ``max_age`` s old.
 
-    def loaded(self, watch: bool) -> Loaded:
-        """The validated posts; re-read first if ``watch`` and the files changed."""
+        ``max_age=0`` looks every time, ``None`` only the first time; ``patient``: see sources.scan.
+        """
         with self._lock:
-            if self._loaded is None or watch:
-                signature = self._current_signature()
-                if signature != self._signature or self._loaded is None:
-                    self._loaded = load(self.pages, self.root, self._loaded.posts if self._loaded else ())
-                    self._signature = signature
+            now = time.monotonic()
+            stale = max_age is not None and now - self._looked_at >= max_age
+            if self._loaded is None or stale or not patient:
+                self._looked_at = now
+                current = signature(self.root)
+                if current != self._signature or self._loaded is None or not patient:
+                    previous = self._loaded.posts if self._loaded else ()
+                    self._loaded = load(self.pages, self.root, self.max_bytes, previous, patient)
+                    self.version += 1
+                    # A file caught mid-save is read again on the next look.
+                    self._signature = current if self._loaded.settled else None
             return self._loaded
 
 

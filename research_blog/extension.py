@@ -9,7 +9,7 @@ shared one would serve the first app's pages to the second.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -17,6 +17,7 @@ from flask_flatpages import FlatPages
 
 from .collection import Collection, Loaded, public
 from .content import Post
+from .security import relative_redirects
 
 EXTENSION_KEY = "research_blog"
 
@@ -26,7 +27,9 @@ DEFAULTS = {
     "BLOG_URL_PREFIX": "",
     "BLOG_SITE_URL": None,
     "BLOG_SHOW_DRAFTS": False,
-    "BLOG_AUTO_RELOAD": None,  # None: follow app.debug
+    "BLOG_AUTO_RELOAD": None,  # None: every request with --debug, else every BLOG_RELOAD_SECONDS
+    "BLOG_RELOAD_SECONDS": 2.0,
+    "BLOG_MAX_POST_KB": 512,
     "BLOG_TITLE": "Research Blog",
     "BLOG_TAGLINE": "Deep dives into machine learning research papers, mathematical derivations, "
     "and implementation details.",
@@ -44,6 +47,16 @@ class BlogState:
     collection: Collection
     content_dir: Path
     logged_problems: tuple = ()  # the problems last written to the log, so each is logged once
+    warned_no_site_url: bool = False
+    _cache: dict = field(default_factory=dict)
+
+    def cached(self, key: tuple, make):
+        """``make()`` once per key; keys carry the content version, so the cache holds one generation."""
+        if key not in self._cache:
+            if len(self._cache) > 64:
+                self._cache.clear()
+            self._cache[key] = make()
+        return self._cache[key]
 
     @property
     def figures_dir(self) -> Path:
@@ -75,12 +88,14 @@ class Blog:
         # "if debug" reload goes through a deprecated attribute.
         app.config.setdefault(prefix + "AUTO_RELOAD", False)
         pages = FlatPages(app, name=EXTENSION_KEY)
-        app.extensions[EXTENSION_KEY] = BlogState(Collection(pages, content_dir), content_dir)
+        app.extensions[EXTENSION_KEY] = BlogState(
+            Collection(pages, content_dir, max_bytes=int(app.config["BLOG_MAX_POST_KB"]) * 1024), content_dir)
 
         from .cli import check_command, freeze_command
         from .views import blueprint
 
         app.register_blueprint(blueprint, url_prefix=app.config["BLOG_URL_PREFIX"] or None)
+        app.after_request(relative_redirects)
         app.cli.add_command(check_command)
         app.cli.add_command(freeze_command)
 
@@ -101,12 +116,17 @@ def state(app: Flask | None = None) -> BlogState:
     return (app or current_app).extensions[EXTENSION_KEY]
 
 
+def reload_interval(app: Flask) -> float | None:
+    """How old the last look at the content files may be: 0 every request, None never again."""
+    setting = app.config["BLOG_AUTO_RELOAD"]
+    if setting is None:
+        return 0.0 if app.debug else float(app.config["BLOG_RELOAD_SECONDS"])
+    return 0.0 if setting else None
+
+
 def loaded_posts() -> Loaded:
-    """Every valid post and every problem, re-read when watching for edits."""
-    watch = current_app.config["BLOG_AUTO_RELOAD"]
-    if watch is None:
-        watch = current_app.debug
-    return state().collection.loaded(watch=bool(watch))
+    """Every valid post and every problem, re-read when the files changed."""
+    return state().collection.loaded(max_age=reload_interval(current_app))
 
 
 def public_posts() -> list[Post]:

@@ -45,7 +45,7 @@ def main() -> None:
     app = create_app({"BLOG_CONTENT_DIR": str(ROOT / "pages")})
     client = app.test_client()
     with app.app_context():
-        posts = state(app).collection.loaded(watch=False).posts
+        posts = state(app).collection.loaded().posts
 
     def cold_render_all():
         render_markdown.cache_clear()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,20 @@ FIXTURE_PAGES = Path(__file__).parent / "fixtures" / "pages"
 PROJECT_ROOT = Path(__file__).parent.parent
 
 
+SITE_URL = "https://example.org"
+
+
 def make_app(content_dir: Path = FIXTURE_PAGES, **config):
-    return create_app({"TESTING": True, "BLOG_CONTENT_DIR": str(content_dir), **config})
+    """The blog over ``content_dir``, published at SITE_URL unless ``BLOG_SITE_URL=None`` says it is not known."""
+    return create_app({"TESTING": True, "BLOG_CONTENT_DIR": str(content_dir), "BLOG_SITE_URL": SITE_URL, **config})
+
+
+def write_settled(path: Path, text: str) -> None:
+    """Write a file as if saved a while ago: the served blog waits a moment before
+    reporting a broken file that was just written (it may be a save in progress)."""
+    path.write_text(text, encoding="utf-8")
+    past = time.time() - 60
+    os.utime(path, (past, past))
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import make_app
+from conftest import make_app, write_settled
 from crawl import crawl, file_fetcher
 
 from research_blog.freeze import FreezeError, freeze_site
@@ -65,7 +65,7 @@ def test_no_frozen_file_ever_names_localhost(tmp_path):
 
 
 def test_a_freeze_without_a_site_url_refuses_in_one_line(tmp_path):
-    app = make_app()
+    app = make_app(BLOG_SITE_URL=None)
     result = app.test_cli_runner().invoke(args=["freeze", "--out", str(tmp_path / "site")])
     assert result.exit_code == 1
     assert "Error: no site URL" in result.output and "--base-url https://" in result.output
@@ -79,7 +79,7 @@ def test_other_missing_url_generators_still_fail_the_freeze(tmp_path):
     with pytest.raises(Warning, match="things"):
         freeze_site(app, tmp_path / "site")
     with pytest.raises(FreezeError):
-        freeze_site(make_app(), tmp_path / "other")
+        freeze_site(make_app(BLOG_SITE_URL=None), tmp_path / "other")
 
 
 def test_tags_as_people_write_them(tmp_path):
@@ -109,7 +109,7 @@ def production_app(pages: Path):
 
 
 def test_one_bad_file_keeps_the_rest_of_a_production_site_online(pages_copy, caplog):
-    (pages_copy / "broken.md").write_text("---\ntitle: [unclosed\n---\n\nBody\n")
+    write_settled(pages_copy / "broken.md", "---\ntitle: [unclosed\n---\n\nBody\n")
     client = production_app(pages_copy).test_client()
     with caplog.at_level(logging.ERROR):
         listing = client.get("/")
@@ -126,7 +126,7 @@ def test_a_post_broken_by_an_edit_serves_its_last_good_version(pages_copy):
     client = production_app(pages_copy).test_client()
     assert "Attention from scratch" in client.get("/attention/").get_data(as_text=True)
     post = pages_copy / "attention.md"
-    post.write_text(post.read_text().replace("date: 2024-03-10", "date: 2024-02-30"))
+    write_settled(post, post.read_text().replace("date: 2024-03-10", "date: 2024-02-30"))
     response = client.get("/attention/")
     assert response.status_code == 200 and "Attention from scratch" in response.get_data(as_text=True)
     post.write_text("")  # an editor's half-written save

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import xml.etree.ElementTree as ET
 
-from conftest import make_app
+from conftest import make_app, write_settled
 from crawl import client_fetcher, crawl
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -35,7 +35,7 @@ def test_post_page_has_everything_a_reader_needs(client):
     assert 'class="footnote"' in html
     assert '<span class="caption-prefix">Figure 1.</span>' in html
     assert 'src="figures/weights.svg"' in html
-    assert 'rel="canonical" href="http://localhost/attention/"' in html
+    assert 'rel="canonical" href="https://example.org/attention/"' in html
     assert "/assets/katex/katex.min.css" in html and "/highlight.css" in html
 
 
@@ -147,7 +147,7 @@ def test_debug_server_picks_up_edited_and_new_posts(pages_copy):
 
 
 def test_broken_content_shows_the_problems_not_a_traceback_on_the_dev_server(pages_copy):
-    (pages_copy / "broken.md").write_text("---\ntitle: [unclosed\n---\n\nBody\n")
+    write_settled(pages_copy / "broken.md", "---\ntitle: [unclosed\n---\n\nBody\n")
     app = make_app(pages_copy)
     app.debug = True
     response = app.test_client().get("/")

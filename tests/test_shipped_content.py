@@ -21,7 +21,7 @@ SERIES = ["ppo", "dpo", "grpo", "gdpo"]
 def shipped():
     app = make_app(PAGES)
     with app.app_context():
-        loaded = state(app).collection.loaded(watch=False)
+        loaded = state(app).collection.loaded()
     return app, loaded
 
 
