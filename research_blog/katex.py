@@ -29,12 +29,21 @@ KATEX_JS = Path(__file__).parent / "vendor" / "katex.min.js"
 
 # A wrapper that turns KaTeX's exception into a value: the message of a thrown
 # JS error would otherwise arrive with the whole minified bundle attached.
+# Commands that need trust (\\href, \\url, \\html..., \\includegraphics) stay
+# untrusted; KaTeX would quietly draw them as red text, so refusing one is made
+# an error here, which `check` reports like any other bad formula.
 _WRAPPER = """
 function renderTex(tex, display, output) {
+  const refused = [];
   try {
-    return {html: katex.renderToString(tex, {
-      displayMode: display, throwOnError: true, output: output,
-      strict: "ignore", trust: false})};
+    const html = katex.renderToString(tex, {
+      displayMode: display, throwOnError: true, output: output, strict: "ignore",
+      trust: (context) => { refused.push(context.command); return false; }});
+    if (refused.length) {
+      return {error: refused[0] + " is not allowed in math on this blog (it could add links or HTML): " +
+                     "write links in Markdown, outside the formula"};
+    }
+    return {html: html};
   } catch (error) {
     return {error: String(error.message || error)};
   }

@@ -42,6 +42,12 @@ class Rendered:
     html: str
     toc: tuple[TocEntry, ...]
     math_errors: tuple[tuple[str, str], ...]  # (tex, KaTeX's message)
+    failure: str | None = None  # why the body could not be rendered at all
+
+
+# What a reader sees instead of a post Python-Markdown cannot render.
+_UNRENDERABLE = ('<div class="render-error" role="alert"><p>This post could not be shown: its Markdown is nested '
+                 'too deeply to render. The writer has been told (<code>flask check</code>).</p></div>')
 
 
 def _new_markdown(math_output: str) -> Markdown:
@@ -106,7 +112,16 @@ def render_markdown(body: str, math_output: str = "htmlAndMathml") -> Rendered:
     """
     md = _markdown(math_output)
     md.reset()
-    html = md.convert(body)
+    try:
+        html = md.convert(body)
+    except RecursionError:
+        # Lists or quotes nested hundreds deep exhaust Python-Markdown's recursion.
+        # Returned (so cached like any result), never raised: the next request
+        # for this text costs nothing, and `check` reports it. The parser is left
+        # mid-state (reset() does not clear its block state), so it is replaced.
+        _local.markdowns.pop(math_output, None)
+        return Rendered(_UNRENDERABLE, (), (), failure="Markdown nested too deeply to render (lists or quotes hundreds "
+                                                     "of levels deep, or a long line of `- - -`): flatten it")
     return Rendered(html, _toc_entries(md.toc_tokens), tuple(md.math_errors))
 
 
