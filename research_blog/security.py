@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import Response, current_app, request
 
 # No inline or third-party script anywhere. KaTeX's HTML sizes glyph boxes with
 # inline style attributes, so those (and only those) are allowed.
-CONTENT_SECURITY_POLICY = "; ".join([
+_POLICY = [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
@@ -17,12 +19,42 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'self'",
-])
+]
+CONTENT_SECURITY_POLICY = "; ".join(_POLICY)
+# The same policy for a <meta http-equiv> tag, which is all a static host may
+# offer: browsers ignore (and complain about) frame-ancestors there.
+META_CONTENT_SECURITY_POLICY = "; ".join(d for d in _POLICY if not d.startswith("frame-ancestors"))
+
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
 
 
 def add_security_headers(response: Response) -> Response:
     """Set CSP, nosniff and referrer policy unless the response already has them."""
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
     return response
+
+
+def relative_redirects(response: Response) -> Response:
+    """Make redirects into the blog relative, so a forged Host header is never echoed back.
+
+    Werkzeug's trailing-slash redirect (``/ppo`` -> ``/ppo/``) is absolute and
+    names whatever host the request claimed; a shared cache would keep it.
+    """
+    location = response.headers.get("Location")
+    if location and 300 <= response.status_code < 400:
+        parts = urlsplit(location)
+        blog_root = request.script_root + (current_app.config["BLOG_URL_PREFIX"] or "")
+        if parts.netloc == request.host and parts.path.startswith(blog_root or "/"):
+            response.headers["Location"] = urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+    return response
+
+
+def netlify_headers() -> str:
+    """A ``_headers`` file (Netlify, Cloudflare Pages) giving frozen pages the served headers."""
+    lines = ["/*"] + [f"  {name}: {value}" for name, value in HEADERS.items()]
+    return "\n".join(lines) + "\n"

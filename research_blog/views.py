@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import mimetypes
 
-from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
+from flask import Blueprint, Response, abort, current_app, render_template, send_file
 
 from . import feeds, taxonomy
 from .checks import rendered_problems
 from .content import ContentError, Post
 from .extension import public_posts, state
 from .rendering import figure_files, highlight_css
-from .security import add_security_headers
+from .security import META_CONTENT_SECURITY_POLICY, add_security_headers
 from .shipped import shipped_dir
-from .urls import external_url
+from .sources import inside
+from .urls import external_url, site_url_known
 
 blueprint = Blueprint(
     "research_blog",
@@ -38,7 +39,8 @@ def format_date(day: dt.date) -> str:
 
 def render(template: str, status: int = 200, **context) -> tuple[str, int]:
     """Render one of our namespaced templates with the blog's settings."""
-    return render_template(f"research_blog/{template}", blog=current_app.config, **context), status
+    return render_template(f"research_blog/{template}", blog=current_app.config,
+                           feeds_served=site_url_known(), csp=META_CONTENT_SECURITY_POLICY, **context), status
 
 
 def _find(posts: list[Post], slug: str) -> Post:
@@ -71,7 +73,7 @@ def _problems_for_the_writer(post: Post) -> list:
     """On the dev server, what `check` would say about this post's math, links and figures."""
     if not current_app.debug:
         return []
-    slugs = {p.slug for p in state().collection.loaded(watch=False).posts}
+    slugs = {p.slug for p in state().collection.loaded().posts}
     return rendered_problems(post, slugs, state().figures_dir)
 
 
@@ -79,7 +81,11 @@ def _problems_for_the_writer(post: Post) -> list:
 def figure(slug: str, filename: str):
     """Serve a figure that a post references as ``figures/<file>``."""
     _find(public_posts(), slug)
-    return send_from_directory(state().figures_dir, filename)
+    # Only a file inside the content folder, even through a symlink: never /etc/passwd.
+    found = inside(state().content_dir, state().figures_dir / filename)
+    if found is None or not found.is_file():
+        abort(404)
+    return send_file(found)
 
 
 @blueprint.route("/category/<name>/")
@@ -107,22 +113,37 @@ def series(name: str):
     return render("series.html", title=parts[0].series, parts=parts)
 
 
+def _site_url_or_404() -> None:
+    if not site_url_known():
+        blog = state()
+        if not blog.warned_no_site_url:
+            blog.warned_no_site_url = True
+            current_app.logger.warning("The feed and sitemap need absolute URLs and are not served: set BLOG_SITE_URL "
+                                       "to the site's public URL (or TRUSTED_HOSTS, behind a proxy that sets Host)")
+        abort(404)
+
+
 @blueprint.route("/feed.xml")
 def feed():
-    """The Atom feed, with full post content and absolute URLs."""
-    return Response(feeds.atom_feed(public_posts()), mimetype=XML_MIMETYPE)
+    """The Atom feed, with full post content and absolute URLs (built once per content version)."""
+    _site_url_or_404()
+    posts = public_posts()
+    key = ("feed", state().collection.version, external_url(".feed"), tuple(p.slug for p in posts[:feeds.FEED_SIZE]))
+    return Response(state().cached(key, lambda: feeds.atom_feed(posts)), mimetype=XML_MIMETYPE)
 
 
 @blueprint.route("/sitemap.xml")
 def sitemap():
     """The sitemap of every visible page."""
+    _site_url_or_404()
     return Response(feeds.sitemap(public_posts()), mimetype=XML_MIMETYPE)
 
 
 @blueprint.route("/robots.txt")
 def robots():
-    """Allow crawling and point at the sitemap."""
-    text = f"User-agent: *\nAllow: /\nSitemap: {external_url('.sitemap')}\n"
+    """Allow crawling and point at the sitemap (when its absolute URL is known)."""
+    sitemap_url = external_url(".sitemap")
+    text = "User-agent: *\nAllow: /\n" + (f"Sitemap: {sitemap_url}\n" if sitemap_url else "")
     return Response(text, mimetype="text/plain")
 
 
@@ -134,8 +155,11 @@ def highlight():
 
 @blueprint.app_errorhandler(ContentError)
 def content_error(error: ContentError):
-    """Show every content problem instead of a traceback."""
-    return render("content_error.html", status=500, problems=error.problems)
+    """Show every content problem to the writer (dev server); readers get a plain error page."""
+    if current_app.debug:
+        return render("content_error.html", status=500, problems=error.problems)
+    current_app.logger.error("Content problems:\n%s", error)
+    return render("error.html", status=500)
 
 
 @blueprint.errorhandler(404)

@@ -103,3 +103,47 @@ def test_pages_work_with_javascript_off(browser, live_url):
     assert page.locator(".katex").count() > 10
     assert page.locator("nav.toc a").count() >= 3
     page.context.close()
+
+
+HOSTILE_POST = """---
+title: "Raw HTML in a post"
+date: 2024-01-01
+summary: "A post whose raw HTML tries to run a script and restyle the page."
+category: Notes
+---
+
+Some text.
+
+<img src="missing.png" onerror="document.title = 'pwned'">
+
+<style>body { background: rgb(255, 0, 0) !important; }</style>
+"""
+
+
+@pytest.fixture
+def frozen_hostile_site(tmp_path):
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from research_blog.freeze import freeze_site
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "raw.md").write_text(HOSTILE_POST)
+    freeze_site(make_app(pages), tmp_path / "site")
+    quiet = type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *args: None})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(quiet, directory=str(tmp_path / "site")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_frozen_pages_block_raw_html_scripts_on_a_host_without_headers(browser, frozen_hostile_site):
+    page, _, _ = open_page(browser, frozen_hostile_site + "/raw/")
+    assert page.title() != "pwned", "the meta Content-Security-Policy blocks inline event handlers"
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background != "rgb(255, 0, 0)", "and inline <style> elements"
+    page.context.close()

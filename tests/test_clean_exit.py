@@ -7,6 +7,7 @@ each, because a crash at exit is intermittent by nature.
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -19,6 +20,8 @@ from conftest import PROJECT_ROOT
 
 RUNS = 3
 MATH_PAGES = ["/ppo/", "/dpo/", "/grpo/", "/feed.xml"]
+# The feed is served only where the site's public URL is known (research_blog/urls.py).
+SERVER_ENV = {**os.environ, "FLASK_BLOG_SITE_URL": "https://example.org"}
 
 
 def free_port() -> int:
@@ -48,8 +51,22 @@ def fetch_all(base: str) -> None:
 
 def stop(process: subprocess.Popen, sig: int) -> str:
     process.send_signal(sig)
-    output, _ = process.communicate(timeout=60)
+    try:
+        output, _ = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+        raise AssertionError(f"still running 60 s after signal {sig}:\n{output}") from None
     return output
+
+
+def like_a_terminal() -> None:
+    """Let SIGINT through, as a terminal's Ctrl+C would.
+
+    A shell without job control (CI, `cmd &`) starts background commands with
+    SIGINT ignored, and Python then installs no KeyboardInterrupt handler.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.mark.parametrize("run", range(5))
@@ -67,7 +84,8 @@ def test_a_render_in_a_thread_then_exit(run):
 def test_flask_run_stopped_with_ctrl_c(run):
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "run", "--port", str(port)],
-                              cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                              cwd=PROJECT_ROOT, env=SERVER_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, preexec_fn=like_a_terminal)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_serving(base + "/", server)
@@ -84,7 +102,7 @@ def test_gunicorn_threads_reloaded_with_hup_and_stopped_with_term(run):
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "--graceful-timeout", "20",
          "--bind", f"127.0.0.1:{port}", "app:app"],
-        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=PROJECT_ROOT, env=SERVER_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_serving(base + "/", server)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURE_PAGES, make_app, write_settled
 
 
 def test_security_headers_on_pages_assets_and_errors(client):
@@ -49,3 +50,65 @@ def test_front_matter_html_is_escaped(pages_copy):
     post.write_text(post.read_text().replace('title: "Attention from scratch"', 'title: "<img src=x onerror=alert(1)>"'))
     html = make_app(pages_copy).test_client().get("/attention/").get_data(as_text=True)
     assert "<img src=x" not in html and "&lt;img src=x" in html
+
+
+EVIL = {"Host": "evil.example"}
+
+
+def test_a_forged_host_header_never_reaches_a_page_feed_or_redirect():
+    client = make_app(BLOG_SITE_URL=None).test_client()
+    for path in ("/", "/attention/", "/robots.txt", "/tags/adam/", "/no-such-page/"):
+        body = client.get(path, headers=EVIL).get_data(as_text=True)
+        assert "evil.example" not in body, path
+    assert 'rel="canonical"' not in client.get("/attention/", headers=EVIL).get_data(as_text=True)
+    assert client.get("/feed.xml", headers=EVIL).status_code == 404, "no trusted site URL: no feed"
+    assert client.get("/sitemap.xml", headers=EVIL).status_code == 404
+    redirect = client.get("/attention", headers=EVIL)
+    assert redirect.status_code == 308 and redirect.headers["Location"] == "/attention/"
+
+
+def test_the_configured_site_url_wins_over_the_host_header():
+    client = make_app(BLOG_SITE_URL="https://blog.example.org").test_client()
+    for path in ("/", "/attention/", "/feed.xml", "/sitemap.xml", "/robots.txt"):
+        body = client.get(path, headers=EVIL).get_data(as_text=True)
+        assert "evil.example" not in body and "https://blog.example.org/" in body, path
+
+
+def test_trusted_hosts_let_the_request_name_the_site():
+    client = make_app(BLOG_SITE_URL=None, TRUSTED_HOSTS=["blog.example.org"]).test_client()
+    assert client.get("/", headers=EVIL).status_code == 400, "Flask refuses a host it does not trust"
+    feed = client.get("/feed.xml", headers={"Host": "blog.example.org"})
+    assert feed.status_code == 200 and "http://blog.example.org/attention/" in feed.get_data(as_text=True)
+
+
+def test_embedded_redirects_are_relative_and_the_hosts_own_are_untouched():
+    from flask import Flask, redirect
+
+    from research_blog import Blog
+
+    host = Flask("host_with_redirects")
+    host.config.update(BLOG_URL_PREFIX="/blog", BLOG_CONTENT_DIR=str(FIXTURE_PAGES), BLOG_SITE_URL="https://example.org")
+    host.add_url_rule("/away", "away", lambda: redirect("https://elsewhere.example/x"))
+    Blog(host)
+    client = host.test_client()
+    assert client.get("/blog/attention", headers=EVIL).headers["Location"] == "/blog/attention/"
+    assert client.get("/away").headers["Location"] == "https://elsewhere.example/x"
+
+
+def test_readers_never_see_server_paths_in_an_error_page(pages_copy):
+    write_settled(pages_copy / "broken.md", "---\ntitle: [unclosed\n---\n\nBody\n")
+    from research_blog.content import ContentError, Problem
+
+    production = make_app(pages_copy)
+
+    @production.route("/explode/")
+    def explode():
+        raise ContentError([Problem(str(pages_copy / "x.md"), 3, "secret detail")])
+
+    for path in ("/", "/attention/", "/broken/", "/nope/"):
+        body = production.test_client().get(path).get_data(as_text=True)
+        assert str(pages_copy) not in body and "broken.md" not in body, path
+
+    page = production.test_client().get("/explode/")
+    assert page.status_code == 500 and "secret detail" not in page.get_data(as_text=True)
+    assert "Something went wrong" in page.get_data(as_text=True)
