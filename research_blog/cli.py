@@ -14,7 +14,7 @@ from .extension import state
 
 def _problems() -> list:
     blog = state()
-    return all_problems(blog.collection.loaded(watch=True), blog.figures_dir)
+    return all_problems(blog.collection.loaded(max_age=0, patient=False), blog.figures_dir)
 
 
 @click.command("check")
@@ -26,7 +26,7 @@ def check_command() -> None:
         click.echo(str(problem), err=True)
     if problems:
         raise SystemExit(1)
-    count = len(state().collection.loaded(watch=False).posts)
+    count = len(state().collection.loaded().posts)
     click.echo(f"OK: {count} post{'' if count == 1 else 's'} in {state().content_dir}, no problems.")
 
 
@@ -52,6 +52,11 @@ def freeze_command(out: Path, base_url: str | None) -> None:
         report = freeze_site(current_app._get_current_object(), out, base_url, progress=click.echo)
     except FreezeError as error:
         click.echo(f"Error: {error}", err=True)
+        raise SystemExit(1) from None
+    except OSError as error:  # a full or read-only disk: the previous build is untouched
+        where = f" ({error.filename})" if error.filename else ""
+        click.echo(f"Error: could not write the site: {error.strerror or error}{where}; "
+                   f"the previous build in {out} is unchanged", err=True)
         raise SystemExit(1) from None
     click.echo(f"Froze {report.pages} files ({report.bytes / 1024:.0f} KiB) into {report.destination} "
                f"in {report.seconds:.1f} s.")
