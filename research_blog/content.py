@@ -15,10 +15,11 @@ from typing import Any
 
 from flask_flatpages import Page
 
+from . import reading
 from .frontmatter import key_lines, read_front_matter
 from .problems import ContentError, Problem, shown
-from .reading import reading_minutes
-from .rendering import Rendered, render_markdown
+from .rendercache import fingerprint
+from .rendering import Rendered, disk_cache, render_markdown
 
 __all__ = ["ContentError", "Post", "Problem", "Term", "display_path", "is_public", "post_from_page", "slugify"]
 
@@ -76,7 +77,7 @@ class Post:
 
     def __post_init__(self) -> None:
         # Derived once here, so every page, check and feed agrees on them.
-        object.__setattr__(self, "reading_minutes", reading_minutes(self.body))
+        object.__setattr__(self, "reading_minutes", reading.minutes_for(_word_count(self.body)))
         object.__setattr__(self, "category_slug", slugify(self.category))
         object.__setattr__(self, "series_slug", slugify(self.series) if self.series else None)
 
@@ -89,6 +90,20 @@ class Post:
     def sort_key(self) -> tuple:
         """Newest first; a tie goes to the lower series part, then to the title."""
         return (-self.date.toordinal(), self.series_part or 0, self.title.casefold())
+
+
+_READING_RULE = fingerprint([Path(reading.__file__).read_bytes()])
+
+
+def _word_count(body: str) -> int:
+    """The reading-time word count, kept on disk with the renders: counting costs ms a post."""
+    key = fingerprint(["words", _READING_RULE, body])
+    stored = disk_cache().get(key)
+    if isinstance(stored, int):
+        return stored
+    words = reading.count_words(body)
+    disk_cache().put(key, words)
+    return words
 
 
 def display_path(path: Path) -> str:

@@ -25,16 +25,17 @@ MAX_FRONT_MATTER_BYTES = 64 * 1024
 _TOP_LEVEL_KEY = re.compile(r"^([^\s#:'\"-][^:]*?)\s*:(?:\s|$)")
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, minus aliases."""
+# libyaml's loader where PyYAML has it (ten times faster: a thousand posts load on every start).
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+
+def _refuse_aliases(meta_text: str) -> None:
+    """Raise at the first alias: parsing events is cheap and expands nothing."""
+    for event in yaml.parse(meta_text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
             raise yaml.composer.ComposerError(
                 None, None, f"found the alias *{event.anchor}; write the value out instead of reusing an anchor",
                 event.start_mark)
-        return super().compose_node(parent, index)
 
 
 def key_lines(meta_text: str) -> dict[str, int]:
@@ -61,8 +62,10 @@ def _impossible_dates(meta_text: str, path: str) -> list[Problem]:
 
 def control_character_problem(error: yaml.reader.ReaderError, text: str, path: str) -> Problem:
     """A NUL, ESC or form feed that YAML's reader refuses, at its line in ``text``."""
-    line = text.count("\n", 0, error.position) + 1 if isinstance(error.position, int) else None
-    return Problem(path, line, f"the file holds the control character U+{error.character:04X}, which YAML refuses: delete it")
+    position, character = getattr(error, "position", None), getattr(error, "character", None)
+    line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+    shown = f"U+{character:04X}" if isinstance(character, int) else "a control character"
+    return Problem(path, line, f"the file holds the control character {shown}, which YAML refuses: delete it")
 
 
 def _yaml_problem(error: yaml.YAMLError, path: str, meta_text: str) -> Problem:
@@ -84,7 +87,8 @@ def read_front_matter(meta_text: str, path: str) -> tuple[dict[str, Any] | None,
         return None, [Problem(path, 1, "no front matter: start the file with a `---` block holding title, date, summary and category")]
     meta: dict[str, Any] = {}
     try:
-        for document in yaml.load_all(meta_text, Loader=_NoAliasLoader):
+        _refuse_aliases(meta_text)
+        for document in yaml.load_all(meta_text, Loader=_Loader):
             if document is None:
                 continue
             if not isinstance(document, dict):

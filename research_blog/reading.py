@@ -276,7 +276,12 @@ def count_words(markdown_body: str) -> int:
 
 def reading_minutes(markdown_body: str) -> int:
     """Minutes a reader needs for the body: ceil(words / WORDS_PER_MINUTE), at least 1."""
-    return max(1, math.ceil(count_words(markdown_body) / WORDS_PER_MINUTE))
+    return minutes_for(count_words(markdown_body))
+
+
+def minutes_for(words: int) -> int:
+    """Minutes for a word count: ceil(words / WORDS_PER_MINUTE), at least 1."""
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
 def strip_front_matter(source: str) -> str:
