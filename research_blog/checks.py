@@ -8,11 +8,12 @@ links to posts that do not exist, and figures that are not on disk.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from .collection import Loaded
 from .content import Post, Problem, display_path
-from .rendering import figure_files
+from .rendering import figure_files, render_all
 from .sources import inside
 
 # Links between posts are written relative, as ../slug/ (see README).
@@ -26,32 +27,42 @@ def _line_of(source_text: str, needle: str) -> int | None:
 
 def rendered_problems(post: Post, slugs: set[str], figures_dir: Path) -> list[Problem]:
     """Problems found by rendering one post."""
-    text = post.source.read_text(encoding="utf-8")
     rendered = post.rendered
     if rendered.failure:
         return [Problem(display_path(post.source), None, rendered.failure)]
+
+    def line_of(needle: str) -> int | None:
+        # The source is read again only when there is something to report in it.
+        return _line_of(post.source.read_text(encoding="utf-8"), needle)
+
     problems = [
-        Problem(display_path(post.source), _line_of(text, tex), f"math does not render: {message} (in `{tex}`)")
+        Problem(display_path(post.source), line_of(tex), f"math does not render: {message} (in `{tex}`)")
         for tex, message in rendered.math_errors
     ]
     for slug in _POST_LINK.findall(rendered.html):
         if slug not in slugs:
-            problems.append(Problem(display_path(post.source), _line_of(text, f"../{slug}"),
+            problems.append(Problem(display_path(post.source), line_of(f"../{slug}"),
                                     f"link to a post that does not exist: ../{slug}/ (no {slug}.md)"))
     for name in figure_files(rendered.html):
-        path, line = figures_dir / name, _line_of(text, f"figures/{name}")
+        path = figures_dir / name
         if not path.is_file():
-            problems.append(Problem(display_path(post.source), line,
+            problems.append(Problem(display_path(post.source), line_of(f"figures/{name}"),
                                     f"figure not found: figures/{name} (put the file in {figures_dir})"))
         elif inside(figures_dir.parent, path) is None:
-            problems.append(Problem(display_path(post.source), line,
+            problems.append(Problem(display_path(post.source), line_of(f"figures/{name}"),
                                     f"figure figures/{name} is a symlink that leads outside the content folder: copy the file in"))
     return problems
 
 
-def all_problems(loaded: Loaded, figures_dir: Path) -> list[Problem]:
-    """Every problem in the content, loading and rendering checks together."""
+def all_problems(loaded: Loaded, figures_dir: Path, also_render: Iterable[tuple[str, str]] = ()) -> list[Problem]:
+    """Every problem in the content, loading and rendering checks together.
+
+    ``also_render``: more (body, math output) pairs to render in the same batch
+    of workers, such as the feed's MathML for a freeze.
+    """
     problems = list(loaded.problems)
+    # Render everything up front, on every core; the checks below then read the caches.
+    render_all([(post.body, "htmlAndMathml") for post in loaded.posts] + list(also_render))
     slugs = {post.slug for post in loaded.posts}
     for post in loaded.posts:
         problems.extend(rendered_problems(post, slugs, figures_dir))

@@ -1,9 +1,12 @@
 """The Markdown pipeline: one configured renderer, one entry point.
 
 ``render_markdown(body)`` turns a post body into HTML, its table of contents and
-the math errors found on the way. Results are cached by the text itself, so a
-post is rendered once per content version (an edit changes the text, which is
-the cache key) however many requests or freeze passes read it.
+the math errors found on the way. Results are kept in memory for the life of
+the process and on disk across processes (rendercache.py), keyed by the text
+and everything else that decides the output, so a post is rendered once per
+content version, ever. ``render_many`` fills both caches for many posts at
+once, in worker processes (each with its own KaTeX engine) when there are
+enough of them to be worth it; the output is the same as a serial run.
 
 Everything in the output is independent of where the blog is mounted: figures
 and links to other posts stay relative (``figures/x.svg``, ``../dpo/``), which
@@ -12,16 +15,26 @@ resolves correctly served, frozen, under a sub-path and under a prefix.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
-from dataclasses import dataclass
-from functools import lru_cache
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
+from multiprocessing import get_context
+from pathlib import Path
 
 from markdown import Markdown
 from pygments.formatters import HtmlFormatter
 
+from . import katex
 from .headings import HeadingIdsExtension, slug_of, toc_label
 from .mathmarkdown import KatexExtension, fenced_math
+from .rendercache import DiskCache, fingerprint, pack, unpack
 
 # Figures are written ![alt](figures/name.svg): relative to the post's URL.
 _FIGURE_SRC = re.compile(r'<img[^>]+src="figures/([^"#?]+)"')
@@ -104,12 +117,8 @@ def _toc_entries(tokens: list[dict]) -> tuple[TocEntry, ...]:
     )
 
 
-@lru_cache(maxsize=512)
-def render_markdown(body: str, math_output: str = "htmlAndMathml") -> Rendered:
-    """Render one post body to HTML with its table of contents and math errors.
-
-    ``math_output="mathml"`` is for feeds: formulas as MathML alone.
-    """
+def _render(body: str, math_output: str) -> Rendered:
+    """The pipeline itself, uncached."""
     md = _markdown(math_output)
     md.reset()
     try:
@@ -123,6 +132,136 @@ def render_markdown(body: str, math_output: str = "htmlAndMathml") -> Rendered:
         return Rendered(_UNRENDERABLE, (), (), failure="Markdown nested too deeply to render (lists or quotes hundreds "
                                                      "of levels deep, or a long line of `- - -`): flatten it")
     return Rendered(html, _toc_entries(md.toc_tokens), tuple(md.math_errors))
+
+
+# Everything besides the text that decides what a render looks like: our own
+# pipeline modules, the vendored KaTeX, and the libraries' versions.
+_HERE = Path(__file__).parent
+PIPELINE = fingerprint(
+    [(_HERE / name).read_bytes() for name in ("rendering.py", "mathmarkdown.py", "headings.py", "katex.py")]
+    + [katex.KATEX_JS.read_bytes()] + [version(lib) for lib in ("markdown", "pymdown-extensions", "pygments")])
+_disk = DiskCache(None)
+# Every render is kept in memory packed (compressed JSON: KaTeX's markup shrinks
+# about six to one), so a 1,000-post blog's renders take a few MB; the last few
+# used are also kept unpacked, for the several reads a page makes of one post.
+_packed: dict[tuple[str, str], bytes] = {}
+_unpacked: OrderedDict[tuple[str, str], Rendered] = OrderedDict()
+_UNPACKED_KEPT = 64
+_lock = threading.Lock()
+# Below this many renders, starting worker processes costs more than it saves.
+PARALLEL_FROM = 40
+
+
+def use_disk_cache(folder: Path | None) -> None:
+    """Keep renders in ``folder`` across processes (None: memory only)."""
+    global _disk
+    _disk = DiskCache(folder)
+
+
+def disk_cache() -> DiskCache:
+    """The disk cache renders go to, for other derived values (word counts) to share."""
+    return _disk
+
+
+def clear_memory_cache() -> None:
+    """Forget every render held in memory (the disk cache stays)."""
+    with _lock:
+        _packed.clear()
+        _unpacked.clear()
+
+
+def forget(bodies: Iterable[str]) -> None:
+    """Drop the in-memory renders of texts no post has any more (an edit replaced them)."""
+    with _lock:
+        for body in bodies:
+            for math_output in katex.OUTPUTS:
+                _packed.pop((body, math_output), None)
+                _unpacked.pop((body, math_output), None)
+
+
+def _disk_key(body: str, math_output: str) -> str:
+    return fingerprint([PIPELINE, math_output, body])
+
+
+def _unpack(data: bytes) -> Rendered:
+    value = unpack(data)
+
+    def entries(items):
+        return tuple(TocEntry(e["id"], e["label_html"], e["level"], entries(e["children"])) for e in items)
+    return Rendered(value["html"], entries(value["toc"]), tuple(tuple(e) for e in value["math_errors"]), value["failure"])
+
+
+def _keep(key: tuple[str, str], data: bytes, rendered: Rendered | None = None) -> Rendered:
+    rendered = rendered or _unpack(data)
+    with _lock:
+        _packed[key] = data
+        _unpacked[key] = rendered
+        _unpacked.move_to_end(key)
+        while len(_unpacked) > _UNPACKED_KEPT:
+            _unpacked.popitem(last=False)
+    return rendered
+
+
+def _store(key: tuple[str, str], rendered: Rendered) -> Rendered:
+    data = pack(asdict(rendered))
+    _disk.put_packed(_disk_key(*key), data)
+    return _keep(key, data, rendered)
+
+
+def render_markdown(body: str, math_output: str = "htmlAndMathml") -> Rendered:
+    """Render one post body to HTML with its table of contents and math errors.
+
+    ``math_output="mathml"`` is for feeds: formulas as MathML alone.
+    """
+    key = (body, math_output)
+    found = _unpacked.get(key)
+    if found is not None:
+        return found
+    data = _packed.get(key) or _disk.get_packed(_disk_key(body, math_output))
+    if data is not None:
+        try:
+            return _keep(key, data)
+        except (ValueError, zlib.error):  # a damaged cache file: render again
+            pass
+    return _store(key, _render(body, math_output))
+
+
+def _render_in_worker(key: tuple[str, str]) -> Rendered:
+    return _render(*key)
+
+
+def render_many(bodies: Iterable[str], math_output: str = "htmlAndMathml", workers: int | None = None) -> None:
+    """Make sure every body is rendered and cached, using every core when there are many."""
+    render_all([(body, math_output) for body in bodies], workers)
+
+
+def render_all(keys: Iterable[tuple[str, str]], workers: int | None = None) -> None:
+    """Like render_many, for (body, math output) pairs: one pool for pages and feeds alike."""
+    todo = []
+    for key in dict.fromkeys(keys):
+        if key in _packed:
+            continue
+        data = _disk.get_packed(_disk_key(*key))
+        if data is not None:
+            _packed[key] = data  # unpacked when a page asks for it
+        else:
+            todo.append(key)
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(todo) < PARALLEL_FROM:
+        for key in todo:
+            _store(key, _render(*key))
+        return
+    try:
+        # Spawned, not forked: this process may run a KaTeX thread that a fork would not carry over cleanly.
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            chunk = max(1, len(todo) // (workers * 8))
+            for key, rendered in zip(todo, pool.map(_render_in_worker, todo, chunksize=chunk), strict=True):
+                _store(key, rendered)
+    except (BrokenProcessPool, OSError):
+        # Workers could not start (a __main__ that cannot be re-imported, no /dev/shm...): render here.
+        for key in todo:
+            if key not in _packed:
+                _store(key, _render(*key))
 
 
 def highlight_css() -> str:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from research_blog import katex
+from research_blog import katex, rendering
 from research_blog.rendering import figure_files, render_markdown
 
 
@@ -93,6 +93,37 @@ def test_rendering_is_cached_by_text():
     assert render_markdown(body + " ") is not render_markdown(body)
 
 
+def test_a_render_is_kept_on_disk_for_the_next_process(tmp_path, monkeypatch):
+    rendering.use_disk_cache(tmp_path / "cache")
+    try:
+        body = "Disk $\\alpha$ body.\n\n## A heading $x$\n"
+        first = render_markdown(body)
+        assert len(list((tmp_path / "cache").rglob("*.json.z"))) == 1
+        rendering.clear_memory_cache()
+        monkeypatch.setattr(rendering, "_render", lambda *args: pytest.fail("rendered again instead of read from disk"))
+        assert render_markdown(body) == first
+    finally:
+        rendering.use_disk_cache(None)
+
+
+def test_the_disk_key_changes_with_the_text_the_output_mode_and_the_pipeline(monkeypatch):
+    key = rendering._disk_key("x", "htmlAndMathml")
+    assert key != rendering._disk_key("x ", "htmlAndMathml") and key != rendering._disk_key("x", "mathml")
+    monkeypatch.setattr(rendering, "PIPELINE", "another release")
+    assert rendering._disk_key("x", "htmlAndMathml") != key
+
+
+def test_parallel_rendering_is_byte_identical_to_serial():
+    bodies = [f"Post {n}: $x_{n}^2$ and\n\n$$\n\\sum_i a_{n} \\tag{{{n}}}\n$$\n\n## Part $y_{n}$\n\n```python\nprint({n})\n```\n"
+              for n in range(45)]
+    rendering.clear_memory_cache()
+    rendering.render_many(bodies, workers=2)
+    parallel = [render_markdown(body) for body in bodies]
+    rendering.clear_memory_cache()
+    serial = [rendering._render(body, "htmlAndMathml") for body in bodies]
+    assert parallel == serial
+
+
 def test_math_in_a_heading_reads_as_typeset_in_the_toc_with_a_clean_id():
     rendered = render_markdown("## The loss $\\mathcal{L}$ and *more*\n\n### See [the paper](https://x.org) on $x_1$\n\nText.\n")
     entry = rendered.toc[0]
@@ -121,3 +152,35 @@ def test_pandoc_dollar_rule_keeps_money_as_text(text):
 def test_pandoc_dollar_rule_still_finds_math_next_to_money():
     html = render_markdown("Pay $5-$10 for $x$, and $y$.").html
     assert html.count('class="katex"') == 2 and "Pay $5-$10 for" in html
+
+
+@pytest.mark.parametrize("text", [
+    "---\ntitle: x\ndate: 2024-01-01\n---\n\nBody\n", "---\ntitle: x\n---\nBody right after\n", "---\ntitle: x\n---",
+    "--- \ntitle: x\n---  \n\n\nBody\n\n", "---\ntitle: |\n  a\n  b\n---\nBody\n---\nmore\n", "title: x\n\nNo delimiters\n",
+    "---\n---\nEmpty front matter\n",
+])
+def test_the_fast_front_matter_split_matches_flatpages(text):
+    from flask_flatpages.parsers import libyaml_parser
+
+    from research_blog.pagefiles import BlogPages
+
+    pages = BlogPages()  # no app: the split needs only these two settings
+    pages.config = lambda key: {"legacy_meta_parser": False, "html_renderer": lambda body: body}[key]
+    parsed = pages._parse(text, "p", "")
+    assert (parsed._meta, parsed.body) == libyaml_parser(text, "p")
+
+
+def test_every_shipped_and_fixture_post_splits_as_flatpages_does():
+    from pathlib import Path
+
+    from flask_flatpages.parsers import libyaml_parser
+
+    from research_blog.pagefiles import BlogPages
+
+    pages = BlogPages()
+    pages.config = lambda key: {"legacy_meta_parser": False, "html_renderer": lambda body: body}[key]
+    root = Path(__file__).parent.parent
+    for path in [*root.glob("pages/*.md"), *root.glob("tests/fixtures/pages/**/*.md")]:
+        text = path.read_text(encoding="utf-8")
+        parsed = pages._parse(text, path.stem, "")
+        assert (parsed._meta, parsed.body) == libyaml_parser(text, path.stem), path

@@ -1,0 +1,88 @@
+"""Where rendered posts are kept: a folder of JSON files, keyed by what decides the output.
+
+A render depends on the post's text, the math output mode and the pipeline
+itself (our modules, KaTeX, the Markdown libraries): the key is a hash of all
+of them, so a restarted server or a second freeze reuses every render whose
+inputs did not change, and a new release of any of them re-renders. Values
+are zlib-compressed JSON (``pack``/``unpack``), not pickle: the folder is only
+a cache, and reading it must never run code; KaTeX's markup compresses about
+six to one, which is also how renders are kept in memory. Writes go to a
+temporary file that is renamed into place, so a reader never sees half a file
+and parallel writers cannot corrupt one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+
+def fingerprint(parts: Iterable[bytes | str]) -> str:
+    """A short hex digest of ``parts``, in order."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def pack(value: Any) -> bytes:
+    """``value`` as compressed JSON."""
+    return zlib.compress(json.dumps(value, separators=(",", ":")).encode("utf-8"), 1)
+
+
+def unpack(data: bytes) -> Any:
+    return json.loads(zlib.decompress(data))
+
+
+def default_folder() -> Path:
+    """``$XDG_CACHE_HOME/research-blog`` (``~/.cache/research-blog``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "research-blog" / "renders"
+
+
+class DiskCache:
+    """JSON values under ``folder``, one file per key; ``folder=None`` keeps nothing."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json.z"
+
+    def get_packed(self, key: str) -> bytes | None:
+        if self.folder is None:
+            return None
+        try:
+            return self._path(key).read_bytes()
+        except OSError:  # absent or unreadable: render again
+            return None
+
+    def put_packed(self, key: str, data: bytes) -> None:
+        if self.folder is None:
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, prefix=".tmp-") as handle:
+                handle.write(data)
+            os.replace(handle.name, path)
+        except OSError:  # a read-only or full disk only costs speed
+            pass
+
+    def get(self, key: str) -> Any | None:
+        data = self.get_packed(key)
+        try:
+            return unpack(data) if data is not None else None
+        except (zlib.error, ValueError):  # damaged: compute again
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        self.put_packed(key, pack(value))
