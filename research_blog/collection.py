@@ -18,9 +18,11 @@ from pathlib import Path
 import yaml
 from flask_flatpages import FlatPages, Page
 
+from . import rendering
 from .content import ContentError, Post, Problem, display_path, is_public, post_from_page
 from .frontmatter import control_character_problem
 from .sources import scan, settling, signature
+from .watcher import FolderWatch, watch
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ class Collection:
         self._loaded: Loaded | None = None
         self._looked_at = 0.0  # time.monotonic() of the last look at the files
         self.version = 0  # grows with every reload: a key for what is built from the posts
+        self.loaded_at = dt.datetime.now(dt.UTC)  # when this version was read: pages' Last-Modified
+        self._watch: FolderWatch | None | bool = False  # False: not started; None: unavailable
 
     def loaded(self, max_age: float | None = None, patient: bool = True) -> Loaded:
         """The validated posts, re-read if the files changed and the last look is over ``max_age`` s old.
@@ -122,7 +126,11 @@ class Collection:
         """
         with self._lock:
             now = time.monotonic()
-            stale = max_age is not None and now - self._looked_at >= max_age
+            if max_age is not None and patient and self._watching():
+                # File events instead of a stat of every file; a mid-save file is read again regardless.
+                stale = self._watch.take() or self._loaded is None or not self._loaded.settled
+            else:
+                stale = max_age is not None and now - self._looked_at >= max_age
             if self._loaded is None or stale or not patient:
                 self._looked_at = now
                 current = signature(self.root)
@@ -130,9 +138,18 @@ class Collection:
                     previous = self._loaded.posts if self._loaded else ()
                     self._loaded = load(self.pages, self.root, self.max_bytes, previous, patient)
                     self.version += 1
+                    self.loaded_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+                    # An edit leaves the old text's render behind: free it.
+                    rendering.forget({p.body for p in previous} - {p.body for p in self._loaded.posts})
                     # A file caught mid-save is read again on the next look.
                     self._signature = current if self._loaded.settled else None
             return self._loaded
+
+    def _watching(self) -> bool:
+        """Start watching on first use (before the first read, so no change slips between)."""
+        if self._watch is False:
+            self._watch = watch(self.root)
+        return self._watch is not None
 
 
 def public(loaded: Loaded, today: dt.date, show_drafts: bool, strict: bool = True) -> list[Post]:
