@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
-from flask_flatpages import FlatPages
 
+from . import rendercache, rendering
 from .collection import Collection, Loaded, public
 from .content import Post
+from .pagecache import PageCache
+from .pagefiles import BlogPages
+from .published import Published
 from .security import relative_redirects
 
 EXTENSION_KEY = "research_blog"
@@ -30,6 +33,9 @@ DEFAULTS = {
     "BLOG_AUTO_RELOAD": None,  # None: every request with --debug, else every BLOG_RELOAD_SECONDS
     "BLOG_RELOAD_SECONDS": 2.0,
     "BLOG_MAX_POST_KB": 512,
+    "BLOG_PAGE_SIZE": 20,  # posts per listing, category, tag and series page
+    "BLOG_PAGE_CACHE_MB": 64,  # rendered pages kept in memory, per app
+    "BLOG_RENDER_CACHE": "default",  # a folder, "default" ($XDG_CACHE_HOME/research-blog), or None: memory only
     "BLOG_TITLE": "Research Blog",
     "BLOG_TAGLINE": "Deep dives into machine learning research papers, mathematical derivations, "
     "and implementation details.",
@@ -48,15 +54,8 @@ class BlogState:
     content_dir: Path
     logged_problems: tuple = ()  # the problems last written to the log, so each is logged once
     warned_no_site_url: bool = False
-    _cache: dict = field(default_factory=dict)
-
-    def cached(self, key: tuple, make):
-        """``make()`` once per key; keys carry the content version, so the cache holds one generation."""
-        if key not in self._cache:
-            if len(self._cache) > 64:
-                self._cache.clear()
-            self._cache[key] = make()
-        return self._cache[key]
+    pages: PageCache = field(default_factory=lambda: PageCache(64 * 1024 * 1024))
+    _published: tuple[tuple, Published] | None = None  # (generation, what readers see in it)
 
     @property
     def figures_dir(self) -> Path:
@@ -79,6 +78,7 @@ class Blog:
         for key, value in DEFAULTS.items():
             app.config.setdefault(key, value)
         content_dir = content_dir_of(app)
+        rendering.use_disk_cache(render_cache_folder(app.config["BLOG_RENDER_CACHE"]))
         prefix = f"FLATPAGES_{EXTENSION_KEY.upper()}_"
         # Absolute root: FlatPages would resolve a relative one against the host app.
         app.config.setdefault(prefix + "ROOT", str(content_dir))
@@ -87,9 +87,10 @@ class Blog:
         # We decide when to re-read files (collection.py); FlatPages' own
         # "if debug" reload goes through a deprecated attribute.
         app.config.setdefault(prefix + "AUTO_RELOAD", False)
-        pages = FlatPages(app, name=EXTENSION_KEY)
+        pages = BlogPages(app, name=EXTENSION_KEY)
         app.extensions[EXTENSION_KEY] = BlogState(
-            Collection(pages, content_dir, max_bytes=int(app.config["BLOG_MAX_POST_KB"]) * 1024), content_dir)
+            Collection(pages, content_dir, max_bytes=int(app.config["BLOG_MAX_POST_KB"]) * 1024), content_dir,
+            pages=PageCache(int(app.config["BLOG_PAGE_CACHE_MB"]) * 1024 * 1024))
 
         from .cli import check_command, freeze_command
         from .views import blueprint
@@ -98,6 +99,12 @@ class Blog:
         app.after_request(relative_redirects)
         app.cli.add_command(check_command)
         app.cli.add_command(freeze_command)
+
+
+def render_cache_folder(setting: str | Path | None) -> Path | None:
+    if not setting:
+        return None
+    return rendercache.default_folder() if setting == "default" else Path(setting).expanduser().resolve()
 
 
 def content_dir_of(app: Flask) -> Path:
@@ -124,9 +131,10 @@ def reload_interval(app: Flask) -> float | None:
     return 0.0 if setting else None
 
 
-def loaded_posts() -> Loaded:
+def loaded_posts(app: Flask | None = None) -> Loaded:
     """Every valid post and every problem, re-read when the files changed."""
-    return state().collection.loaded(max_age=reload_interval(current_app))
+    app = app or current_app._get_current_object()
+    return state(app).collection.loaded(max_age=reload_interval(app))
 
 
 def public_posts() -> list[Post]:
@@ -137,10 +145,28 @@ def public_posts() -> list[Post]:
     the other posts (and the last good version of the bad one) stay online and
     the problems go to the log, once.
     """
-    loaded = loaded_posts()
-    if loaded.problems and not current_app.debug:
+    return published().posts
+
+
+def generation() -> tuple:
+    """What every page depends on besides its URL: the content version, the day, the settings."""
+    # Every request asks this first: one look-up of the app, then plain attributes.
+    app = current_app._get_current_object()
+    loaded = loaded_posts(app)
+    if loaded.problems and not app.debug:
         _log_once(loaded)
-    return public(loaded, dt.date.today(), current_app.config["BLOG_SHOW_DRAFTS"], strict=current_app.debug)
+    config = app.config
+    return (state(app).collection.version, dt.date.today(), config["BLOG_SHOW_DRAFTS"], app.debug,
+            config.get("BLOG_SITE_URL"))
+
+
+def published() -> Published:
+    """The posts readers see and their groupings, worked out once per generation."""
+    blog, current = state(), generation()
+    if blog._published is None or blog._published[0] != current:
+        posts = public(loaded_posts(), current[1], current[2], strict=current_app.debug)
+        blog._published = (current, Published(posts))
+    return blog._published[1]
 
 
 def _log_once(loaded: Loaded) -> None:

@@ -20,6 +20,7 @@ from flask import Flask, url_for
 from . import outfolder
 from .extension import state
 from .outfolder import MARKER  # noqa: F401 - re-exported: tests and tools look for it
+from .pagecache import PageCache
 from .security import netlify_headers
 from .views import CONTENT_ENDPOINTS, freeze_urls
 
@@ -58,7 +59,8 @@ def _blog_freezer(app: Flask):
         def _check_endpoints(self, seen_endpoints):
             super()._check_endpoints(set(seen_endpoints) | CONTENT_ENDPOINTS)
 
-    return BlogFreezer(app, with_static_files=True, with_no_argument_rules=True, log_url_for=True)
+    # freeze_urls names every page with arguments, so url_for calls need not be logged (a third of the time).
+    return BlogFreezer(app, with_static_files=True, with_no_argument_rules=True, log_url_for=False)
 
 
 def _write_extras(app: Flask, root: Path, base_url: str | None) -> None:
@@ -105,6 +107,9 @@ def freeze_site(app: Flask, out: Path, base_url: str | None = None,
             progress(f"Freezing into {out} ...")
             build = outfolder.new_build_folder(out)
             saved = {key: app.config.get(key) for key in ("FREEZER_DESTINATION", "FREEZER_BASE_URL", "BLOG_SITE_URL")}
+            # Each page is requested once: keeping it in the page cache would only cost memory.
+            blog, serving_cache = state(app), state(app).pages
+            blog.pages = PageCache(0)
             try:
                 pages = _freeze_into(app, build, base_url, progress)
                 size = sum(f.stat().st_size for f in build.rglob("*") if f.is_file())
@@ -114,6 +119,7 @@ def freeze_site(app: Flask, out: Path, base_url: str | None = None,
                 raise
             finally:
                 app.config.update(saved)
+                blog.pages = serving_cache
     except outfolder.OutputFolderError as error:
         raise FreezeError(str(error)) from None
     return FreezeReport(pages, size, time.perf_counter() - started, out)

@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+from functools import wraps
 
-from flask import Blueprint, Response, abort, current_app, render_template, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, send_from_directory, url_for
 
-from . import feeds, taxonomy
+from . import assets, feeds, taxonomy
 from .checks import rendered_problems
 from .content import ContentError, Post
-from .extension import public_posts, state
+from .extension import generation, published, state
+from .paging import Pager
 from .rendering import figure_files, highlight_css
 from .security import META_CONTENT_SECURITY_POLICY, add_security_headers
 from .shipped import shipped_dir
 from .sources import inside
 from .urls import external_url, site_url_known
 
-blueprint = Blueprint(
-    "research_blog",
-    __name__,
-    template_folder=str(shipped_dir("templates")),
-    static_folder=str(shipped_dir("static") / "research_blog"),
-    static_url_path="/assets",
-)
+blueprint = Blueprint("research_blog", __name__, template_folder=str(shipped_dir("templates")))
 blueprint.after_request(add_security_headers)
 
 # What a static host will send for our .xml files: serving the same type here
@@ -37,33 +33,70 @@ def format_date(day: dt.date) -> str:
     return f"{day:%b} {day.day}, {day.year}"
 
 
+def asset_url(filename: str) -> str:
+    """The fingerprinted URL of a static file (see assets.py)."""
+    return url_for("research_blog.asset", version=assets.version(current_app.debug), filename=filename)
+
+
 def render(template: str, status: int = 200, **context) -> tuple[str, int]:
     """Render one of our namespaced templates with the blog's settings."""
-    return render_template(f"research_blog/{template}", blog=current_app.config,
+    return render_template(f"research_blog/{template}", blog=current_app.config, asset=asset_url,
+                           highlight_url=url_for("research_blog.highlight", version=assets.version(current_app.debug)),
                            feeds_served=site_url_known(), csp=META_CONTENT_SECURITY_POLICY, **context), status
 
 
-def _find(posts: list[Post], slug: str) -> Post:
-    for post in posts:
-        if post.slug == slug:
-            return post
-    abort(404)
+def cached_page(mimetype: str = "text/html"):
+    """Serve a view's successful output from the page cache, with ETag, Last-Modified and 304s."""
+    def decorate(view):
+        @wraps(view)
+        def serve(**values):
+            current, app, asked = generation(), current_app._get_current_object(), request._get_current_object()
+            blog = state(app)
+            # Where absolute URLs come from the request, the host is part of what the page says.
+            key = (asked.script_root, asked.path, "" if app.config.get("BLOG_SITE_URL") else asked.host)
+            page = blog.pages.get(current, key)
+            if page is None:
+                body, status = view(**values)
+                if status != 200:
+                    return body, status
+                data = body if isinstance(body, bytes) else body.encode("utf-8")
+                page = blog.pages.put(current, key, data, mimetype, blog.collection.loaded_at)
+            response = Response(page.body, mimetype=page.mimetype, headers=page.headers)
+            environ = asked.environ
+            if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:  # only these earn a 304
+                response.make_conditional(asked)
+            return response
+        return serve
+    return decorate
 
 
-@blueprint.route("/")
-def index():
-    """Show all visible posts, newest first."""
-    return render("index.html", posts=public_posts(), canonical=external_url(".index"))
+def _page_of(posts: list, number: int) -> tuple[list, Pager]:
+    """One page of ``posts`` (404 past the last) and the pager that links its neighbours."""
+    size = int(current_app.config["BLOG_PAGE_SIZE"])
+    pager = Pager(number, max(1, -(-len(posts) // size)), request.endpoint, dict(request.view_args))
+    if number < 1 or number > pager.count:
+        abort(404)
+    return posts[(number - 1) * size:number * size], pager
+
+
+@blueprint.route("/", defaults={"number": 1})
+@blueprint.route("/page/<int:number>/")
+@cached_page()
+def index(number: int):
+    """Show the visible posts, newest first, a page at a time."""
+    shown, pager = _page_of(published().posts, number)
+    return render("index.html", posts=shown, pager=pager, canonical=external_url(".index", number=number))
 
 
 @blueprint.route("/<slug>/")
+@cached_page()
 def post(slug: str):
     """Show one post with its table of contents, series and neighbours."""
-    posts = public_posts()
-    found = _find(posts, slug)
-    previous, following = taxonomy.neighbours(posts, found)
+    visible = published()
+    found = visible.by_slug.get(slug) or abort(404)
+    previous, following = visible.neighbours(found)
     return render(
-        "post.html", post=found, series=taxonomy.series_position(posts, found),
+        "post.html", post=found, series=taxonomy.series_position(visible.posts, found),
         previous=previous, following=following, canonical=external_url(".post", slug=slug),
         problems=_problems_for_the_writer(found),
     )
@@ -80,7 +113,7 @@ def _problems_for_the_writer(post: Post) -> list:
 @blueprint.route("/<slug>/figures/<path:filename>")
 def figure(slug: str, filename: str):
     """Serve a figure that a post references as ``figures/<file>``."""
-    _find(public_posts(), slug)
+    published().by_slug.get(slug) or abort(404)
     # Only a file inside the content folder, even through a symlink: never /etc/passwd.
     found = inside(state().content_dir, state().figures_dir / filename)
     if found is None or not found.is_file():
@@ -88,29 +121,38 @@ def figure(slug: str, filename: str):
     return send_file(found)
 
 
-@blueprint.route("/category/<name>/")
-def category(name: str):
-    """List the posts of one category."""
-    posts = public_posts()
-    heading = taxonomy.categories(posts).get(name) or abort(404)
-    return render("list.html", heading=heading, kind="Category", posts=[p for p in posts if p.category_slug == name])
+@blueprint.route("/category/<name>/", defaults={"number": 1})
+@blueprint.route("/category/<name>/page/<int:number>/")
+@cached_page()
+def category(name: str, number: int):
+    """List the posts of one category, a page at a time."""
+    visible = published()
+    heading = visible.categories.get(name) or abort(404)
+    shown, pager = _page_of(visible.in_category[name], number)
+    return render("list.html", heading=heading, kind="Category", posts=shown, pager=pager)
 
 
-@blueprint.route("/tags/<name>/")
-def tag(name: str):
-    """List the posts carrying one tag."""
-    posts = public_posts()
-    heading = taxonomy.tags(posts).get(name) or abort(404)
-    return render("list.html", heading=heading, kind="Tag", posts=[p for p in posts if any(t.slug == name for t in p.tags)])
+@blueprint.route("/tags/<name>/", defaults={"number": 1})
+@blueprint.route("/tags/<name>/page/<int:number>/")
+@cached_page()
+def tag(name: str, number: int):
+    """List the posts carrying one tag, a page at a time."""
+    visible = published()
+    heading = visible.tags.get(name) or abort(404)
+    shown, pager = _page_of(visible.with_tag[name], number)
+    return render("list.html", heading=heading, kind="Tag", posts=shown, pager=pager)
 
 
-@blueprint.route("/series/<name>/")
-def series(name: str):
-    """List the parts of a series in order."""
-    parts = taxonomy.series_parts(public_posts(), name)
+@blueprint.route("/series/<name>/", defaults={"number": 1})
+@blueprint.route("/series/<name>/page/<int:number>/")
+@cached_page()
+def series(name: str, number: int):
+    """List the parts of a series in order, a page at a time."""
+    parts = published().series_parts(name)
     if not parts:
         abort(404)
-    return render("series.html", title=parts[0].series, parts=parts)
+    shown, pager = _page_of(parts, number)
+    return render("series.html", title=parts[0].series, parts=shown, total=len(parts), pager=pager)
 
 
 def _site_url_or_404() -> None:
@@ -124,19 +166,19 @@ def _site_url_or_404() -> None:
 
 
 @blueprint.route("/feed.xml")
+@cached_page(XML_MIMETYPE)
 def feed():
-    """The Atom feed, with full post content and absolute URLs (built once per content version)."""
+    """The Atom feed of the newest posts, with full content and absolute URLs."""
     _site_url_or_404()
-    posts = public_posts()
-    key = ("feed", state().collection.version, external_url(".feed"), tuple(p.slug for p in posts[:feeds.FEED_SIZE]))
-    return Response(state().cached(key, lambda: feeds.atom_feed(posts)), mimetype=XML_MIMETYPE)
+    return feeds.atom_feed(published().posts), 200
 
 
 @blueprint.route("/sitemap.xml")
+@cached_page(XML_MIMETYPE)
 def sitemap():
     """The sitemap of every visible page."""
     _site_url_or_404()
-    return Response(feeds.sitemap(public_posts()), mimetype=XML_MIMETYPE)
+    return feeds.sitemap(published().posts), 200
 
 
 @blueprint.route("/robots.txt")
@@ -147,10 +189,27 @@ def robots():
     return Response(text, mimetype="text/plain")
 
 
-@blueprint.route("/highlight.css")
-def highlight():
-    """Pygments CSS for code blocks, light and dark."""
-    return Response(highlight_css(), mimetype="text/css")
+def _current_assets(version: str) -> None:
+    if version != assets.version(current_app.debug):
+        abort(404)
+
+
+@blueprint.route("/assets/<version>/highlight.css")
+def highlight(version: str):
+    """Pygments CSS for code blocks, light and dark, cached for good under its version."""
+    _current_assets(version)
+    response = Response(highlight_css(), mimetype="text/css")
+    response.headers["Cache-Control"] = assets.CACHE_FOREVER
+    return response
+
+
+@blueprint.route("/assets/<version>/<path:filename>")
+def asset(version: str, filename: str):
+    """A static file (CSS, KaTeX fonts, favicon), cached for good under its version."""
+    _current_assets(version)
+    response = send_from_directory(assets.static_dir(), filename)
+    response.headers["Cache-Control"] = assets.CACHE_FOREVER
+    return response
 
 
 @blueprint.app_errorhandler(ContentError)
@@ -164,8 +223,14 @@ def content_error(error: ContentError):
 
 @blueprint.errorhandler(404)
 def not_found(error):
-    """A real 404 page for missing posts and lists."""
-    return render("404.html", status=404)
+    """A real 404 page for missing posts and lists (the same bytes for every missing URL)."""
+    blog, key = state(), ("404", request.script_root)
+    current = generation()
+    page = blog.pages.get(current, key)
+    if page is None:
+        body, _ = render("404.html", status=404)
+        page = blog.pages.put(current, key, body.encode("utf-8"), "text/html", blog.collection.loaded_at)
+    return Response(page.body, status=404, mimetype=page.mimetype)
 
 
 # The endpoints whose pages exist only if the content has them (a post, a figure,
@@ -173,17 +238,28 @@ def not_found(error):
 CONTENT_ENDPOINTS = frozenset(f"research_blog.{name}" for name in ("post", "figure", "category", "tag", "series"))
 
 
+def _pages(count: int) -> range:
+    size = int(current_app.config["BLOG_PAGE_SIZE"])
+    return range(1, max(1, -(-count // size)) + 1)
+
+
 def freeze_urls():
     """Every URL with arguments, for Frozen-Flask (pages without arguments it finds itself)."""
-    posts = public_posts()
-    for post in posts:
+    visible = published()
+    for number in _pages(len(visible.posts)):
+        yield "research_blog.index", {"number": number}
+    for post in visible.posts:
         yield "research_blog.post", {"slug": post.slug}
         for filename in figure_files(post.rendered.html):
             yield "research_blog.figure", {"slug": post.slug, "filename": filename}
-    for name in taxonomy.categories(posts):
-        yield "research_blog.category", {"name": name}
-    for name in taxonomy.tags(posts):
-        yield "research_blog.tag", {"name": name}
-    for name in taxonomy.series_slugs(posts):
-        yield "research_blog.series", {"name": name}
+    groups = [("category", visible.in_category), ("tag", visible.with_tag),
+              ("series", {name: visible.series_parts(name) for name in visible.series})]
+    for endpoint, members in groups:
+        for name, posts in members.items():
+            for number in _pages(len(posts)):
+                yield f"research_blog.{endpoint}", {"name": name, "number": number}
+    version = assets.version()
+    yield "research_blog.highlight", {"version": version}
+    for filename in assets.static_files():
+        yield "research_blog.asset", {"version": version, "filename": filename}
 

@@ -9,18 +9,22 @@ from pathlib import Path
 
 import pytest
 
-from research_blog import create_app
+from research_blog import assets, create_app
 
 FIXTURE_PAGES = Path(__file__).parent / "fixtures" / "pages"
 PROJECT_ROOT = Path(__file__).parent.parent
 
 
 SITE_URL = "https://example.org"
+# Where the static files are served: /assets/<version of their content>/...
+ASSETS = f"assets/{assets.version()}"
 
 
 def make_app(content_dir: Path = FIXTURE_PAGES, **config):
     """The blog over ``content_dir``, published at SITE_URL unless ``BLOG_SITE_URL=None`` says it is not known."""
-    return create_app({"TESTING": True, "BLOG_CONTENT_DIR": str(content_dir), "BLOG_SITE_URL": SITE_URL, **config})
+    # Renders stay in memory: a test must not read, or leave, a cache outside its own folders.
+    settings = {"TESTING": True, "BLOG_CONTENT_DIR": str(content_dir), "BLOG_SITE_URL": SITE_URL, "BLOG_RENDER_CACHE": None}
+    return create_app({**settings, **config})
 
 
 def write_settled(path: Path, text: str) -> None:

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_PAGES
+from conftest import ASSETS, FIXTURE_PAGES
 from crawl import client_fetcher, crawl, file_fetcher
 from flask import Flask, render_template
 
@@ -46,7 +46,7 @@ def test_blog_lives_under_its_prefix_with_its_own_base_template():
     client = make_host().test_client()
     listing = client.get("/blog/").get_data(as_text=True)
     assert "HOST BASE" not in listing, "the host's base.html must not replace ours"
-    assert 'href="/blog/attention/"' in listing and 'href="/blog/assets/css/site.css"' in listing
+    assert 'href="/blog/attention/"' in listing and f'href="/blog/{ASSETS}/css/site.css"' in listing
     post = client.get("/blog/attention/")
     assert post.status_code == 200 and "Content-Security-Policy" in post.headers
     assert client.get("/attention/").status_code == 404
@@ -58,7 +58,7 @@ def test_every_blog_link_and_asset_resolves_under_the_prefix():
     assert not broken
     blog_paths = {p for p in visited if p != "/"}
     assert all(p.startswith("/blog/") for p in blog_paths), blog_paths
-    assert {"/blog/attention/figures/weights.svg", "/blog/assets/katex/katex.min.css", "/blog/feed.xml"} <= visited
+    assert {"/blog/attention/figures/weights.svg", f"/blog/{ASSETS}/katex/katex.min.css", "/blog/feed.xml"} <= visited
 
 
 def test_feed_urls_include_the_prefix():

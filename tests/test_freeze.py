@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_PAGES, make_app
+from conftest import ASSETS, FIXTURE_PAGES, make_app
 from crawl import crawl, file_fetcher
 
 from research_blog.freeze import MARKER, FreezeError, freeze_site
@@ -32,8 +32,8 @@ def test_freeze_writes_every_page_as_a_file(tmp_path):
         "index.html", "attention/index.html", "series-part-one/index.html", "series-part-two/index.html",
         "attention/figures/weights.svg", "category/research/index.html", "category/optimisation/index.html",
         "tags/adam/index.html", "series/optimisers/index.html", "feed.xml", "sitemap.xml", "robots.txt",
-        "highlight.css", "404.html", "assets/css/site.css", "assets/katex/katex.min.css",
-        "assets/katex/fonts/KaTeX_Main-Regular.woff2",
+        f"{ASSETS}/highlight.css", "404.html", f"{ASSETS}/css/site.css", f"{ASSETS}/katex/katex.min.css",
+        f"{ASSETS}/katex/fonts/KaTeX_Main-Regular.woff2", "_headers",
     }
     written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert expected <= written
@@ -46,7 +46,7 @@ def test_frozen_site_links_resolve_and_feeds_parse(tmp_path):
     assert freeze(site_app(), out).exit_code == 0
     visited, broken = crawl(file_fetcher(out), ["/", "/404.html"])
     assert not broken
-    assert "/assets/katex/fonts/KaTeX_Main-Regular.woff2" in visited
+    assert f"/{ASSETS}/katex/fonts/KaTeX_Main-Regular.woff2" in visited
     ET.parse(out / "feed.xml")
     ET.parse(out / "sitemap.xml")
 
@@ -56,7 +56,7 @@ def test_freeze_under_a_sub_path(tmp_path):
     result = freeze(site_app(), out, "--base-url", "https://user.github.io/research")
     assert result.exit_code == 0, result.output
     index = (out / "index.html").read_text()
-    assert 'href="/research/attention/"' in index and 'href="/research/assets/css/site.css"' in index
+    assert 'href="/research/attention/"' in index and f'href="/research/{ASSETS}/css/site.css"' in index
     visited, broken = crawl(file_fetcher(out, "/research/"), ["/research/", "/research/404.html"],
                             origin="http://localhost")
     assert not broken and "/research/attention/figures/weights.svg" in visited

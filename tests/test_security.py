@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURE_PAGES, make_app, write_settled
+from conftest import ASSETS, FIXTURE_PAGES, make_app, write_settled
 
 
 def test_security_headers_on_pages_assets_and_errors(client):
-    for path in ("/", "/attention/", "/assets/css/site.css", "/feed.xml", "/no-such-page/"):
+    for path in ("/", "/attention/", f"/{ASSETS}/css/site.css", "/feed.xml", "/no-such-page/"):
         with client.get(path) as response:
             csp = response.headers["Content-Security-Policy"]
             assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("style-src-attr")[0], path
@@ -27,9 +27,10 @@ def test_pages_carry_no_inline_script_and_no_third_party_urls(client):
     "/attention/figures/..%2f..%2fattention.md",
     "/attention/figures/%2e%2e/%2e%2e/conftest.py",
     "/attention/figures//etc/passwd",
-    "/assets/../../app.py",
-    "/assets/%2e%2e/%2e%2e/app.py",
-    "/assets/..%2f..%2fpyproject.toml",
+    f"/{ASSETS}/../../app.py",
+    f"/{ASSETS}/%2e%2e/%2e%2e/app.py",
+    f"/{ASSETS}/..%2f..%2fpyproject.toml",
+    f"/{ASSETS}/../../../research_blog/__init__.py",
 ])
 def test_no_url_reads_outside_content_and_static(client, path):
     with client.get(path, follow_redirects=True) as response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import xml.etree.ElementTree as ET
 
-from conftest import make_app, write_settled
+from conftest import ASSETS, make_app, write_settled
 from crawl import client_fetcher, crawl
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -36,7 +36,7 @@ def test_post_page_has_everything_a_reader_needs(client):
     assert '<span class="caption-prefix">Figure 1.</span>' in html
     assert 'src="figures/weights.svg"' in html
     assert 'rel="canonical" href="https://example.org/attention/"' in html
-    assert "/assets/katex/katex.min.css" in html and "/highlight.css" in html
+    assert f"/{ASSETS}/katex/katex.min.css" in html and f"/{ASSETS}/highlight.css" in html
 
 
 def test_series_parts_know_their_position_and_neighbours(client):
@@ -120,12 +120,12 @@ def test_sitemap_and_robots():
 def test_every_internal_link_and_asset_resolves(client):
     visited, broken = crawl(client_fetcher(client), ["/"])
     assert not broken
-    assert {"/attention/", "/assets/katex/katex.min.css", "/highlight.css", "/attention/figures/weights.svg",
-            "/assets/katex/fonts/KaTeX_Main-Regular.woff2", "/series/optimisers/"} <= visited
+    assert {"/attention/", f"/{ASSETS}/katex/katex.min.css", f"/{ASSETS}/highlight.css", "/attention/figures/weights.svg",
+            f"/{ASSETS}/katex/fonts/KaTeX_Main-Regular.woff2", "/series/optimisers/"} <= visited
 
 
 def test_highlight_css_has_light_and_dark_styles(client):
-    css = client.get("/highlight.css")
+    css = client.get(f"/{ASSETS}/highlight.css")
     assert css.mimetype == "text/css"
     text = css.get_data(as_text=True)
     assert ".highlight" in text and "@media (prefers-color-scheme: dark)" in text
@@ -140,7 +140,7 @@ def test_debug_server_picks_up_edited_and_new_posts(pages_copy):
     post.write_text(post.read_text().replace('title: "Attention from scratch"', 'title: "Attention, revised"'))
     (pages_copy / "fresh.md").write_text(
         '---\ntitle: "A fresh post"\ndate: 2024-04-01\nsummary: "New."\ncategory: Research\n---\n\nHello.\n')
-    time.sleep(0.01)
+    time.sleep(0.2)  # the file events reach the watcher thread (a person's reload takes longer)
     html = client.get("/").get_data(as_text=True)
     assert "Attention, revised" in html and "A fresh post" in html
     assert client.get("/fresh/").status_code == 200

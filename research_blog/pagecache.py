@@ -1,0 +1,64 @@
+"""Pages as bytes: each page rendered once per content version, then served from memory.
+
+A cached page is kept with its ETag and Last-Modified, so a browser or CDN that
+already has it gets ``304 Not Modified``. The cache holds one generation (the
+content version and what else decides a page: the day, drafts, the site URL):
+when the generation changes it starts empty, and within one it keeps at most
+``max_bytes`` of pages, dropping the least recently used first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from werkzeug.http import http_date, quote_etag
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    body: bytes
+    mimetype: str
+    etag: str
+    modified: datetime
+    # Formatted once: a cached page is served without formatting anything.
+    headers: tuple[tuple[str, str], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "headers", (("ETag", quote_etag(self.etag)), ("Last-Modified", http_date(self.modified))))
+
+
+class PageCache:
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._generation: Hashable = None
+        self._pages: OrderedDict[Hashable, CachedPage] = OrderedDict()
+        self._size = 0
+
+    def get(self, generation: Hashable, key: Hashable) -> CachedPage | None:
+        with self._lock:
+            if generation != self._generation:
+                return None
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, generation: Hashable, key: Hashable, body: bytes, mimetype: str, modified: datetime) -> CachedPage:
+        page = CachedPage(body, mimetype, hashlib.sha1(body, usedforsecurity=False).hexdigest()[:20], modified)
+        with self._lock:
+            if generation != self._generation:
+                self._generation, self._size = generation, 0
+                self._pages.clear()
+            if key not in self._pages and len(body) <= self.max_bytes:
+                self._pages[key] = page
+                self._size += len(body)
+                while self._size > self.max_bytes:
+                    _, dropped = self._pages.popitem(last=False)
+                    self._size -= len(dropped.body)
+        return page

@@ -1,0 +1,51 @@
+"""What readers can see, worked out once per content version instead of once per request.
+
+With a thousand posts, filtering drafts, sorting into reading order and
+grouping by tag on every request would cost more than serving the page; a
+``Published`` holds all of it and is rebuilt only when the posts, the day
+(scheduled posts appear at midnight) or the draft setting change.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from . import taxonomy
+from .content import Post
+
+
+@dataclass
+class Published:
+    posts: list[Post]  # newest first
+    by_slug: dict[str, Post] = field(init=False)
+    categories: dict[str, str] = field(init=False)  # slug -> name
+    tags: dict[str, str] = field(init=False)
+    series: list[str] = field(init=False)
+    in_category: dict[str, list[Post]] = field(init=False)
+    with_tag: dict[str, list[Post]] = field(init=False)
+    _order: list[Post] = field(init=False)
+    _position: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_slug = {post.slug: post for post in self.posts}
+        self.categories = taxonomy.categories(self.posts)
+        self.tags = taxonomy.tags(self.posts)
+        self.series = taxonomy.series_slugs(self.posts)
+        self.in_category, self.with_tag = defaultdict(list), defaultdict(list)
+        for post in self.posts:
+            self.in_category[post.category_slug].append(post)
+            for tag in post.tags:
+                self.with_tag[tag.slug].append(post)
+        self._order = taxonomy.reading_order(self.posts)
+        self._position = {post.slug: index for index, post in enumerate(self._order)}
+
+    def neighbours(self, post: Post) -> tuple[Post | None, Post | None]:
+        """The posts before and after ``post`` in reading order."""
+        index = self._position[post.slug]
+        before = self._order[index - 1] if index > 0 else None
+        after = self._order[index + 1] if index + 1 < len(self._order) else None
+        return before, after
+
+    def series_parts(self, slug: str) -> list[Post]:
+        return taxonomy.series_parts(self.posts, slug)
