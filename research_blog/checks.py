@@ -2,7 +2,9 @@
 
 Front matter, files and series are checked when posts load (content.py,
 collection.py); this adds what needs the rendered HTML: math KaTeX rejects,
-links to posts that do not exist, and figures that are not on disk.
+links to posts that do not exist, figures that are not on disk, citations of
+unknown keys, unknown or repeated cross-reference labels, and entries of a
+post's own .bib file that it never cites.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .bibliographies import unused_entries
 from .collection import Loaded
 from .content import Post, Problem, display_path
 from .rendering import figure_files
@@ -34,6 +37,9 @@ def rendered_problems(post: Post, slugs: set[str], figures_dir: Path) -> list[Pr
         Problem(display_path(post.source), _line_of(text, tex), f"math does not render: {message} (in `{tex}`)")
         for tex, message in rendered.math_errors
     ]
+    problems += [Problem(display_path(post.source), _line_of(text, needle), message)
+                 for needle, message in rendered.reference_errors]
+    problems += unused_entries(post)
     for slug in _POST_LINK.findall(rendered.html):
         if slug not in slugs:
             problems.append(Problem(display_path(post.source), _line_of(text, f"../{slug}"),

@@ -20,8 +20,12 @@ from functools import lru_cache
 from markdown import Markdown
 from pygments.formatters import HtmlFormatter
 
+from .citations import EMPTY, Library
+from .citemarkdown import CitationExtension
+from .crossrefs import CrossRefExtension
 from .headings import HeadingIdsExtension, slug_of, toc_label
 from .mathmarkdown import KatexExtension, fenced_math
+from .sidenotes import SidenoteExtension
 
 # Figures are written ![alt](figures/name.svg): relative to the post's URL.
 _FIGURE_SRC = re.compile(r'<img[^>]+src="figures/([^"#?]+)"')
@@ -43,6 +47,8 @@ class Rendered:
     toc: tuple[TocEntry, ...]
     math_errors: tuple[tuple[str, str], ...]  # (tex, KaTeX's message)
     failure: str | None = None  # why the body could not be rendered at all
+    reference_errors: tuple[tuple[str, str], ...] = ()  # (source text to find, message): citations, labels
+    cited: tuple[str, ...] = ()  # citation keys, in order of first citation
 
 
 # What a reader sees instead of a post Python-Markdown cannot render.
@@ -51,10 +57,13 @@ _UNRENDERABLE = ('<div class="render-error" role="alert"><p>This post could not 
 
 
 def _new_markdown(math_output: str) -> Markdown:
+    # Sidenotes are for pages; the feed (MathML output) keeps plain notes at the end.
+    scholarly = [CrossRefExtension(), CitationExtension()] + ([SidenoteExtension()] if math_output != "mathml" else [])
     return Markdown(
         extensions=[
             KatexExtension(output=math_output),
             HeadingIdsExtension(),
+            *scholarly,
             "pymdownx.superfences",
             "pymdownx.highlight",
             "pymdownx.inlinehilite",
@@ -105,13 +114,15 @@ def _toc_entries(tokens: list[dict]) -> tuple[TocEntry, ...]:
 
 
 @lru_cache(maxsize=512)
-def render_markdown(body: str, math_output: str = "htmlAndMathml") -> Rendered:
+def render_markdown(body: str, math_output: str = "htmlAndMathml", library: Library = EMPTY) -> Rendered:
     """Render one post body to HTML with its table of contents and math errors.
 
-    ``math_output="mathml"`` is for feeds: formulas as MathML alone.
+    ``math_output="mathml"`` is for feeds: formulas as MathML alone, notes at the end.
+    ``library``: the references ``[@key]`` may cite; part of the cache key (hashed by content).
     """
     md = _markdown(math_output)
     md.reset()
+    md.library = library
     try:
         html = md.convert(body)
     except RecursionError:
@@ -122,7 +133,8 @@ def render_markdown(body: str, math_output: str = "htmlAndMathml") -> Rendered:
         _local.markdowns.pop(math_output, None)
         return Rendered(_UNRENDERABLE, (), (), failure="Markdown nested too deeply to render (lists or quotes hundreds "
                                                      "of levels deep, or a long line of `- - -`): flatten it")
-    return Rendered(html, _toc_entries(md.toc_tokens), tuple(md.math_errors))
+    return Rendered(html, _toc_entries(md.toc_tokens), tuple(md.math_errors),
+                    reference_errors=tuple(md.labels.errors + md.reference_errors), cited=md.cited)
 
 
 def highlight_css() -> str:
