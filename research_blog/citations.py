@@ -48,7 +48,8 @@ class Reference:
     title: str  # may hold $math$
     year: str
     venue: str  # journal, booktitle, publisher or howpublished; may be ""
-    details: str  # volume(number), pages, note
+    details: str  # volume(number), pages
+    note: str  # shown last: "Introduces GRPO"
     doi: str | None
     arxiv: str | None
     url: str | None
@@ -58,7 +59,8 @@ class Reference:
     @property
     def fingerprint(self) -> tuple:
         """What two entries with one key must share to be the same work."""
-        return (self.kind, self.authors, self.title, self.year, self.venue, self.details, self.doi, self.arxiv, self.url)
+        return (self.kind, self.authors, self.title, self.year, self.venue, self.details, self.note,
+                self.doi, self.arxiv, self.url)
 
 
 class Library:
@@ -120,7 +122,6 @@ def _details(fields) -> str:
     volume, number, pages = fields.get("volume", ""), fields.get("number", ""), fields.get("pages", "")
     parts = [volume + (f"({number})" if number else "") if volume else ""]
     parts.append(f"pp. {_text(pages).replace('--', '–')}" if pages else "")
-    parts.append(_text(fields.get("note", "")))
     return ", ".join(p for p in parts if p)
 
 
@@ -134,7 +135,8 @@ def _reference(entry, source: str, line: int) -> Reference:
         key=entry.key, kind=entry.type.lower(), authors=authors,
         surnames=tuple(surname for _, surname in names if surname != "others"),
         title=_text(fields.get("title", "")), year=_text(fields.get("year", "")), venue=_text(venue),
-        details=_details(fields), doi=doi, arxiv=_arxiv(fields), url=fields.get("url", "").strip() or None,
+        details=_details(fields), note=_text(fields.get("note", "")), doi=doi, arxiv=_arxiv(fields),
+        url=fields.get("url", "").strip() or None,
         source=source, line=line,
     )
 
@@ -230,7 +232,8 @@ def reference_html(reference: Reference, typeset, links: bool = True) -> str:
     authors = _author_list(reference)
     stop = "" if authors.endswith(".") else "."
     parts = [f'<span class="ref-authors">{html.escape(authors)}</span>{stop} ']
-    parts.append(f'“<span class="ref-title">{_title_html(reference.title, typeset)}</span>.” ')
+    title_stop = "" if reference.title.endswith(("?", "!", ".")) else "."
+    parts.append(f'“<span class="ref-title">{_title_html(reference.title, typeset)}</span>{title_stop}” ')
     venue = f"<em>{html.escape(reference.venue)}</em>" if reference.venue else ""
     where = ", ".join(p for p in (venue, html.escape(reference.details), html.escape(reference.year)) if p)
     parts.append(where + ".")
@@ -244,4 +247,7 @@ def reference_html(reference: Reference, typeset, links: bool = True) -> str:
     for href, label in targets:
         shown = html.escape(label)
         parts.append(f' <a href="{html.escape(href)}" rel="noopener">{shown}</a>' if links else f" {shown}")
+    if reference.note:
+        stop = "" if reference.note.endswith(".") else "."
+        parts.append(f' <span class="ref-note">{_title_html(reference.note, typeset)}{stop}</span>')
     return "".join(parts)

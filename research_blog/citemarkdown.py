@@ -88,6 +88,8 @@ class _Numbering(Treeprocessor):
         return typeset(self.md, tex, display=False)
 
     def _cite_link(self, reference: Reference, number: int) -> str:
+        if not self.md.citation_cards:
+            return f'<a class="cite" href="#ref-{html.escape(reference.key)}">{number}</a>'
         # The card is `hidden` so it stays out of the text with CSS off and out of
         # the link's accessible name; the stylesheet shows it on hover and focus.
         card = reference_html(reference, self._typeset, links=False)
@@ -108,10 +110,15 @@ class _Numbering(Treeprocessor):
 class CitationExtension(Extension):
     """Citations from ``md.library``; see the module docstring for the syntax."""
 
+    def __init__(self, **kwargs):
+        self.config = {"cards": [True, "a hover card with the full reference in each citation link"]}
+        super().__init__(**kwargs)
+
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
         self.md = md
         md.library = EMPTY
+        md.citation_cards = self.getConfig("cards")
         md.cited = ()
         md.reference_errors = []
         md.ESCAPED_CHARS.append("@")  # `\@key` is a literal @key

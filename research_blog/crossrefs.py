@@ -43,9 +43,10 @@ class Labels:
         self.last_equation = 0
         self.errors: list[tuple[str, str]] = []  # (text to find in the source, message)
 
-    def add(self, label: str, number: str) -> None:
+    def add(self, label: str, number: str, written: str | None = None) -> None:
+        """Record ``label``; ``written``: how the source spells it, to find its line."""
         if label in self.numbers:
-            self.errors.append((label, f"label '{label}' is used twice: each label names one thing"))
+            self.errors.append((written or f"{{#{label}}}", f"label '{label}' is used twice: each label names one thing"))
             return
         self.numbers[label] = number
 
@@ -54,8 +55,10 @@ def number_equation(md: Markdown, tex: str, label: str | None) -> tuple[str, str
     """The TeX to typeset (``\\label`` taken out, ``\\tag{n}`` added) and the anchor id."""
     labels: Labels = md.labels
     found = _TEX_LABEL.search(tex)
+    written = f"{{#{label}}}" if label else None
     if found:
         tex = tex[:found.start()] + tex[found.end():]
+        written = written or found.group(0)
         label = label or found.group(1)
     tag = _TEX_TAG.search(tex)
     if tag and tag.group(1).strip().isdigit():
@@ -68,7 +71,7 @@ def number_equation(md: Markdown, tex: str, label: str | None) -> tuple[str, str
         labels.last_equation += 1
         number = str(labels.last_equation)
         tex = f"{tex.rstrip()} \\tag{{{number}}}"
-    labels.add(label, number)
+    labels.add(label, number, written)
     return tex, label
 
 

@@ -57,8 +57,10 @@ _UNRENDERABLE = ('<div class="render-error" role="alert"><p>This post could not 
 
 
 def _new_markdown(math_output: str) -> Markdown:
-    # Sidenotes are for pages; the feed (MathML output) keeps plain notes at the end.
-    scholarly = [CrossRefExtension(), CitationExtension()] + ([SidenoteExtension()] if math_output != "mathml" else [])
+    # Sidenotes and hover cards are for pages; the feed (MathML output), read where
+    # our stylesheet is not, keeps plain notes and plain citation links.
+    page = math_output != "mathml"
+    scholarly = [CrossRefExtension(), CitationExtension(cards=page)] + ([SidenoteExtension()] if page else [])
     return Markdown(
         extensions=[
             KatexExtension(output=math_output),

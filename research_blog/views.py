@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, send
 
 from . import feeds, taxonomy
 from .checks import rendered_problems
+from .citethis import PostCitation, cite_this
 from .content import ContentError, Post
 from .extension import public_posts, state
 from .rendering import figure_files, highlight_css
@@ -35,6 +36,12 @@ XML_MIMETYPE = mimetypes.guess_type("feed.xml")[0] or "application/xml"
 def format_date(day: dt.date) -> str:
     """``2026-11-02`` -> ``Nov 2, 2026`` (namespaced: the filter is app-wide)."""
     return f"{day:%b} {day.day}, {day.year}"
+
+
+@blueprint.app_template_global("research_blog_cite_this")
+def cite_this_post(post: Post, url: str | None) -> PostCitation:
+    """The "Cite this post" block of ``post`` (namespaced: the global is app-wide)."""
+    return cite_this(post, current_app.config["BLOG_AUTHOR"], current_app.config["BLOG_TITLE"], url)
 
 
 def render(template: str, status: int = 200, **context) -> tuple[str, int]:
