@@ -23,7 +23,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pybtex.database import BibliographyDataError, parse_string
+from pybtex.backends.plaintext import Backend as PlainText
+from pybtex.database import BibliographyDataError
+from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Text
 from pybtex.scanner import PybtexError
 
@@ -97,8 +99,16 @@ class Library:
 EMPTY = Library({})
 
 
+# pybtex's by-name helpers (parse_string, render_as) look their plugin up in the
+# installed packages' metadata on every call: seconds for one .bib file. We
+# name the classes directly instead.
+_PLAIN_TEXT = PlainText()
+
+
 def _text(latex: str) -> str:
-    return " ".join(Text.from_latex(latex).render_as("text").split())
+    if not any(mark in latex for mark in "\\{}~"):  # plain text: LaTeX decoding is the slow part
+        return " ".join(latex.split())
+    return " ".join(Text.from_latex(latex).render(_PLAIN_TEXT).split())
 
 
 def _name(person) -> tuple[str, str]:
@@ -157,7 +167,7 @@ def parse_bibliography(text: str, source: str) -> tuple[Library, list[Problem]]:
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
         line = text.count("\n", 0, match.start()) + 1
         try:
-            parsed = parse_string(preamble + "\n" + text[match.start():end], "bibtex")
+            parsed = Parser().parse_string(preamble + "\n" + text[match.start():end])
         except (PybtexError, BibliographyDataError) as error:
             problems.append(Problem(source, line, f"BibTeX entry cannot be read: {error}"))
             continue
