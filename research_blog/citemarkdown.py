@@ -29,18 +29,23 @@ from .citations import EMPTY, Library, Reference, narrative_names, reference_htm
 from .mathmarkdown import typeset
 
 KEY = r"[\w][\w:.+-]*(?<=[\w])"
-BRACKETED = rf"\[\s*@({KEY}(?:\s*;\s*@{KEY})*)\s*\]"
+# Not followed by ( or [: `[@handle](https://...)` is a link, not a citation.
+BRACKETED = rf"\[\s*@({KEY}(?:\s*;\s*@{KEY})*)\s*\](?![(\[])"
 NARRATIVE = rf"(?<![\w@.\\/])@({KEY})"
 LOOKS_LIKE_KEY = re.compile(r"[A-Za-z][A-Za-z_-]*\d{4}[A-Za-z0-9_]*")
 
 
 class _Bracketed(InlineProcessor):
+    ANCESTOR_EXCLUDES = ("a",)  # a link's text never holds another link
+
     def handleMatch(self, m, data):
         keys = [k.strip().lstrip("@") for k in m.group(1).split(";")]
         return _placeholder(keys, narrative=False), m.start(0), m.end(0)
 
 
 class _Narrative(InlineProcessor):
+    ANCESTOR_EXCLUDES = ("a",)
+
     def handleMatch(self, m, data):
         key = m.group(1)
         if key not in self.md.library and not LOOKS_LIKE_KEY.fullmatch(key):

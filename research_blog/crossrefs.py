@@ -76,6 +76,8 @@ def number_equation(md: Markdown, tex: str, label: str | None) -> tuple[str, str
 
 
 class _Reference(InlineProcessor):
+    ANCESTOR_EXCLUDES = ("a",)  # a link's text never holds another link
+
     def handleMatch(self, m, data):
         link = etree.Element("a", {"class": "xref", "href": f"#{m.group(1)}", "data-xref": m.group(1)})
         link.text = m.group(0)

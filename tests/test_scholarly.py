@@ -63,11 +63,12 @@ def test_narrative_citations_name_the_authors():
 def test_at_signs_that_are_not_citations_stay_text():
     body = ("Mail me@example.org, use @property or \\@graves2016act.\n\n"
             "```python\n@torch.no_grad()\ndef f(): return [@graves2016act]\n```\n\n"
-            "Inline `@graves2016act` too.")
+            "Inline `@graves2016act` too, and [@graves2016act](https://example.org/) is a link.")
     rendered, html = html_of(body)
     assert rendered.cited == () and rendered.reference_errors == ()
     assert "me@example.org" in html and "@property" in html and "@graves2016act." in html
     assert '<span class="nd">@torch</span>' in html and "<code>@graves2016act</code>" in html
+    assert '<a href="https://example.org/">@graves2016act</a>' in html
     assert "References" not in html
 
 
