@@ -129,7 +129,8 @@ class CitationExtension(Extension):
         md.ESCAPED_CHARS.append("@")  # `\@key` is a literal @key
         # Above links (160) and footnote references (175): `[@a]` is not a link.
         md.inlinePatterns.register(_Bracketed(BRACKETED, md), "citation", 177)
-        md.inlinePatterns.register(_Narrative(NARRATIVE, md), "narrative-citation", 174)
+        # Below links (160), so a link's text is already an <a> the pattern stays out of.
+        md.inlinePatterns.register(_Narrative(NARRATIVE, md), "narrative-citation", 155)
         # Before heading ids (6), so "References" gets an id and a TOC entry.
         md.treeprocessors.register(_Numbering(md), "citation-numbers", 7)
 

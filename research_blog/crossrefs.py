@@ -154,8 +154,9 @@ class CrossRefExtension(Extension):
         md.registerExtension(self)
         self.md = md
         md.labels = Labels()
-        # Above the narrative-citation pattern, so a label is never read as a citation key.
-        md.inlinePatterns.register(_Reference(REFERENCE, md), "crossref", 176)
+        # Below links (160), above the narrative-citation pattern (155): a label is
+        # never read as a citation key, and a link's text holds no reference.
+        md.inlinePatterns.register(_Reference(REFERENCE, md), "crossref", 156)
         # After attr_list (8) has placed {#...} ids and pymdownx's caption-auto (4)
         # has numbered the captions; sidenote copies (6.5) are filled in too.
         md.treeprocessors.register(_Numbering(md), "crossref-numbers", 3.9)
