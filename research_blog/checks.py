@@ -27,6 +27,12 @@ def _line_of(source_text: str, needle: str) -> int | None:
     return source_text.count("\n", 0, index) + 1 if index >= 0 else None
 
 
+def _line_of_token(source_text: str, token: str) -> int | None:
+    """Like _line_of, for a key or label: ``@eq:loss`` must not be found inside ``@eq:loss-2``."""
+    found = re.search(re.escape(token) + r"(?![\w-]|[:.+]\w)", source_text)
+    return source_text.count("\n", 0, found.start()) + 1 if found else None
+
+
 def rendered_problems(post: Post, slugs: set[str], figures_dir: Path) -> list[Problem]:
     """Problems found by rendering one post."""
     text = post.source.read_text(encoding="utf-8")
@@ -37,7 +43,7 @@ def rendered_problems(post: Post, slugs: set[str], figures_dir: Path) -> list[Pr
         Problem(display_path(post.source), _line_of(text, tex), f"math does not render: {message} (in `{tex}`)")
         for tex, message in rendered.math_errors
     ]
-    problems += [Problem(display_path(post.source), _line_of(text, needle), message)
+    problems += [Problem(display_path(post.source), _line_of_token(text, needle), message)
                  for needle, message in rendered.reference_errors]
     problems += unused_entries(post)
     for slug in _POST_LINK.findall(rendered.html):

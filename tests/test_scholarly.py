@@ -234,6 +234,8 @@ def _check(pages: Path) -> list[str]:
      "scholarly.md:10: citation of an unknown key 'nobody2019x'"),
     (lambda t: t.replace("in @fig:weights", "in @fig:nothing"),
      "scholarly.md:16: reference to an unknown label 'fig:nothing'"),
+    (lambda t: t.replace("The scores are in @eq:scores", "The scores are in @eq:score"),  # a prefix of a real label
+     "scholarly.md:16: reference to an unknown label 'eq:score'"),
     (lambda t: t.replace("{#eq:scores}", "{#eq:weights}"),
      "scholarly.md:23: label 'eq:weights' is used twice"),
     (lambda t: t.replace("As @ho2020ddpm show", "As they show"),
