@@ -2,7 +2,9 @@
 
 Front matter, files and series are checked when posts load (content.py,
 collection.py); this adds what needs the rendered HTML: math KaTeX rejects,
-links to posts that do not exist, and figures that are not on disk.
+links to posts that do not exist, figures that are not on disk, citations of
+unknown keys, unknown or repeated cross-reference labels, and entries of a
+post's own .bib file that it never cites.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from .bibliographies import unused_entries
 from .collection import Loaded
 from .content import Post, Problem, display_path
 from .rendering import figure_files, render_all
@@ -25,20 +28,32 @@ def _line_of(source_text: str, needle: str) -> int | None:
     return source_text.count("\n", 0, index) + 1 if index >= 0 else None
 
 
+def _line_of_token(source_text: str, token: str) -> int | None:
+    """Like _line_of, for a key or label: ``@eq:loss`` must not be found inside ``@eq:loss-2``."""
+    found = re.search(re.escape(token) + r"(?![\w-]|[:.+]\w)", source_text)
+    return source_text.count("\n", 0, found.start()) + 1 if found else None
+
+
 def rendered_problems(post: Post, slugs: set[str], figures_dir: Path) -> list[Problem]:
     """Problems found by rendering one post."""
     rendered = post.rendered
     if rendered.failure:
         return [Problem(display_path(post.source), None, rendered.failure)]
 
-    def line_of(needle: str) -> int | None:
+    def source() -> str:
         # The source is read again only when there is something to report in it.
-        return _line_of(post.source.read_text(encoding="utf-8"), needle)
+        return post.source.read_text(encoding="utf-8")
+
+    def line_of(needle: str) -> int | None:
+        return _line_of(source(), needle)
 
     problems = [
         Problem(display_path(post.source), line_of(tex), f"math does not render: {message} (in `{tex}`)")
         for tex, message in rendered.math_errors
     ]
+    problems += [Problem(display_path(post.source), _line_of_token(source(), needle), message)
+                 for needle, message in rendered.reference_errors]
+    problems += unused_entries(post)
     for slug in _POST_LINK.findall(rendered.html):
         if slug not in slugs:
             problems.append(Problem(display_path(post.source), line_of(f"../{slug}"),
@@ -54,15 +69,15 @@ def rendered_problems(post: Post, slugs: set[str], figures_dir: Path) -> list[Pr
     return problems
 
 
-def all_problems(loaded: Loaded, figures_dir: Path, also_render: Iterable[tuple[str, str]] = ()) -> list[Problem]:
+def all_problems(loaded: Loaded, figures_dir: Path, also_render: Iterable[tuple] = ()) -> list[Problem]:
     """Every problem in the content, loading and rendering checks together.
 
-    ``also_render``: more (body, math output) pairs to render in the same batch
+    ``also_render``: more (body, math output, library) keys to render in the same batch
     of workers, such as the feed's MathML for a freeze.
     """
     problems = list(loaded.problems)
     # Render everything up front, on every core; the checks below then read the caches.
-    render_all([(post.body, "htmlAndMathml") for post in loaded.posts] + list(also_render))
+    render_all([(post.body, "htmlAndMathml", post.library) for post in loaded.posts] + list(also_render))
     slugs = {post.slug for post in loaded.posts}
     for post in loaded.posts:
         problems.extend(rendered_problems(post, slugs, figures_dir))

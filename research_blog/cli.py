@@ -19,7 +19,7 @@ def _problems(for_freeze: bool = False) -> list:
     feed = []
     if for_freeze and not loaded.problems:
         # The feed's MathML renders join the same batch: the freeze then never starts KaTeX itself.
-        feed = [(post.body, "mathml") for post in published().posts[:FEED_SIZE]]
+        feed = [(post.body, "mathml", post.library) for post in published().posts[:FEED_SIZE]]
     return all_problems(loaded, blog.figures_dir, also_render=feed)
 
 

@@ -19,6 +19,7 @@ import yaml
 from flask_flatpages import FlatPages, Page
 
 from . import rendering
+from .bibliographies import attach_libraries
 from .content import ContentError, Post, Problem, display_path, is_public, post_from_page
 from .frontmatter import control_character_problem
 from .sources import scan, settling, signature
@@ -102,6 +103,8 @@ def load(pages: FlatPages, root: Path, max_bytes: int, previous: tuple[Post, ...
         if post is not None:
             posts.append(post)
     problems.extend(_series_problems(posts))
+    posts, bib_problems = attach_libraries(posts, root)
+    problems.extend(bib_problems)
     posts = _keep_last_good(posts, {p.path for p in problems} | found.unsettled, previous)
     return Loaded(tuple(sorted(posts, key=lambda p: p.sort_key)), tuple(problems), settled=not found.unsettled)
 

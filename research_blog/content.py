@@ -16,6 +16,7 @@ from typing import Any
 from flask_flatpages import Page
 
 from . import reading
+from .citations import EMPTY, Library
 from .frontmatter import key_lines, read_front_matter
 from .problems import ContentError, Problem, shown
 from .rendercache import fingerprint
@@ -28,7 +29,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"category", "tags", "series", "assets", "feed.xml", "sitemap.xml", "robots.txt"})
 
 REQUIRED_FIELDS = ("title", "date", "summary", "category")
-OPTIONAL_FIELDS = ("tags", "series", "series_part", "draft", "updated", "links")
+OPTIONAL_FIELDS = ("tags", "series", "series_part", "draft", "updated", "links", "bibliography")
 
 
 def slugify(name: str) -> str:
@@ -71,6 +72,8 @@ class Post:
     draft: bool = False
     updated: dt.date | None = None
     links: tuple[Link, ...] = ()
+    bibliography: str | None = None  # the post's own .bib file, relative to its folder
+    library: Library = field(default=EMPTY, compare=False, repr=False)  # set by bibliographies.py
     reading_minutes: int = field(init=False)
     category_slug: str = field(init=False)  # /category/<category_slug>/
     series_slug: str | None = field(init=False)  # /series/<series_slug>/; groups the parts
@@ -83,8 +86,8 @@ class Post:
 
     @property
     def rendered(self) -> Rendered:
-        """HTML, table of contents and math errors (cached by body text)."""
-        return render_markdown(self.body)
+        """HTML, table of contents and math errors (cached by body text and library)."""
+        return render_markdown(self.body, library=self.library)
 
     @property
     def sort_key(self) -> tuple:
@@ -214,6 +217,14 @@ class _Checker:
             return ()
         return tuple(Link(item["label"].strip(), item["url"].strip()) for item in value)
 
+    def bibliography(self) -> str | None:
+        """A .bib file beside the post (or below its folder): ``bibliography: ppo.bib``."""
+        value = self.text("bibliography", required=False)
+        if value is not None and (not value.endswith(".bib") or value.startswith("/") or ".." in Path(value).parts):
+            self.fail("bibliography", f"'bibliography' must name a .bib file in the post's folder, got {value!r}")
+            return None
+        return value
+
     def unknown_keys(self, most: int = 10) -> None:
         unknown = [key for key in self.meta if key not in REQUIRED_FIELDS + OPTIONAL_FIELDS]
         allowed = ", ".join(REQUIRED_FIELDS + OPTIONAL_FIELDS)
@@ -241,6 +252,7 @@ def post_from_page(page: Page, source: Path, display_path: str) -> tuple[Post | 
         series_part=check.typed("series_part", int, "a whole number such as 2"),
         draft=check.typed("draft", bool, "true or false") or False,
         updated=check.date("updated", required=False), tags=check.tags(), links=check.links(),
+        bibliography=check.bibliography(),
     )
     if (values["series"] is None) != (values["series_part"] is None):
         check.fail("series" if values["series"] else "series_part", "'series' and 'series_part' go together: set both or neither")

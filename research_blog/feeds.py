@@ -55,7 +55,7 @@ def atom_feed(posts: list[Post]) -> bytes:
         entry.title(post.title)
         entry.link(href=url)
         entry.summary(post.summary)
-        html = render_markdown(post.body, math_output="mathml").html
+        html = render_markdown(post.body, math_output="mathml", library=post.library).html
         entry.content(absolute_links(html, url), type="html")
         entry.published(_timestamp(post.date))
         entry.updated(_timestamp(post.updated or post.date))

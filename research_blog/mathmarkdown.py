@@ -21,6 +21,7 @@ from markdown import Extension, Markdown
 from pymdownx import arithmatex
 
 from . import katex
+from .crossrefs import number_equation
 
 # Pandoc's rule for inline math: the opening $ has a non-space right after it, the
 # closing $ a non-space right before it and no digit right after it. Arithmatex's
@@ -32,8 +33,8 @@ PANDOC_DOLLAR_INLINE = arithmatex.RE_SMART_DOLLAR_INLINE.replace(_CLOSING_DOLLAR
 INLINE_MATH = "(?:" + "|".join((PANDOC_DOLLAR_INLINE, arithmatex.RE_BRACKET_INLINE)) + ")"
 
 
-def typeset(md: Markdown, tex: str, display: bool) -> str:
-    """KaTeX HTML for ``tex``, or a visible error box recorded on ``md``."""
+def typeset(md: Markdown, tex: str, display: bool, anchor: str | None = None) -> str:
+    """KaTeX HTML for ``tex``, or a visible error box recorded on ``md``; ``anchor``: a display's id."""
     tex = tex.strip()
     try:
         rendered = katex.render(tex, display, md.math_output)
@@ -42,8 +43,20 @@ def typeset(md: Markdown, tex: str, display: bool) -> str:
         tag = "div" if display else "span"
         return f'<{tag} class="math-error" title="{html.escape(str(error))}">{html.escape(tex)}</{tag}>'
     if display:
-        return f'<div class="math-display">{rendered}</div>'
+        anchor_id = f' id="{html.escape(anchor)}"' if anchor else ""
+        return f'<div class="math-display"{anchor_id}>{rendered}</div>'
     return rendered
+
+
+# A display may end with a cross-reference label: `$$ ... $$ {#eq:gae}` (see crossrefs.py).
+_BLOCK_END = "[ ]*$"
+_LABELLED_END = r"[ ]*(?:\{#(?P<label>eq:[\w-]+)\}[ ]*)?$"
+
+
+def _labelled(block_pattern: str) -> str:
+    if not block_pattern.endswith(_BLOCK_END):  # pragma: no cover - guards an upgrade
+        raise ImportError("pymdownx.arithmatex changed its block pattern; update mathmarkdown._labelled")
+    return block_pattern[: -len(_BLOCK_END)] + _LABELLED_END
 
 
 class _InlineMath(arithmatex.InlineArithmatexPattern):
@@ -65,13 +78,15 @@ class _BlockMath(arithmatex.BlockArithmatexProcessor):
         # A paragraph holding only a stash placeholder is swapped for the raw HTML.
         holder = etree.SubElement(parent, "p")
         md = self.parser.md
-        holder.text = md.htmlStash.store(typeset(md, tex, display=True))
+        tex, anchor = number_equation(md, tex, found.get("label"))
+        holder.text = md.htmlStash.store(typeset(md, tex, display=True, anchor=anchor))
         return True
 
 
 def fenced_math(source, language, class_name, options, md, **kwargs) -> str:
-    """SuperFences formatter for ```` ```math ```` blocks: display math."""
-    return typeset(md, source, display=True)
+    """SuperFences formatter for ```` ```math ```` blocks: display math (``\\label{eq:x}`` numbers it)."""
+    tex, anchor = number_equation(md, source, None)
+    return typeset(md, tex, display=True, anchor=anchor)
 
 
 class KatexExtension(Extension):
@@ -92,7 +107,7 @@ class KatexExtension(Extension):
         md.inlinePatterns.register(_InlineMath(INLINE_MATH, {"generic": True}), "arithmatex-inline", 189.9)
         md.inlinePatterns["arithmatex-inline"].md = md
         md.parser.blockprocessors.register(
-            _BlockMath(block.pattern.pattern, {"generic": True}, md), "arithmatex-block", 79.9
+            _BlockMath(_labelled(block.pattern.pattern), {"generic": True}, md), "arithmatex-block", 79.9
         )
 
     def reset(self) -> None:

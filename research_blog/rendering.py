@@ -32,9 +32,13 @@ from markdown import Markdown
 from pygments.formatters import HtmlFormatter
 
 from . import katex
+from .citations import EMPTY, Library
+from .citemarkdown import CitationExtension
+from .crossrefs import CrossRefExtension
 from .headings import HeadingIdsExtension, slug_of, toc_label
 from .mathmarkdown import KatexExtension, fenced_math
 from .rendercache import DiskCache, fingerprint, pack, unpack
+from .sidenotes import SidenoteExtension
 
 # Figures are written ![alt](figures/name.svg): relative to the post's URL.
 _FIGURE_SRC = re.compile(r'<img[^>]+src="figures/([^"#?]+)"')
@@ -56,6 +60,8 @@ class Rendered:
     toc: tuple[TocEntry, ...]
     math_errors: tuple[tuple[str, str], ...]  # (tex, KaTeX's message)
     failure: str | None = None  # why the body could not be rendered at all
+    reference_errors: tuple[tuple[str, str], ...] = ()  # (source text to find, message): citations, labels
+    cited: tuple[str, ...] = ()  # citation keys, in order of first citation
 
 
 # What a reader sees instead of a post Python-Markdown cannot render.
@@ -64,10 +70,15 @@ _UNRENDERABLE = ('<div class="render-error" role="alert"><p>This post could not 
 
 
 def _new_markdown(math_output: str) -> Markdown:
+    # Sidenotes and hover cards are for pages; the feed (MathML output), read where
+    # our stylesheet is not, keeps plain notes and plain citation links.
+    page = math_output != "mathml"
+    scholarly = [CrossRefExtension(), CitationExtension(cards=page)] + ([SidenoteExtension()] if page else [])
     return Markdown(
         extensions=[
             KatexExtension(output=math_output),
             HeadingIdsExtension(),
+            *scholarly,
             "pymdownx.superfences",
             "pymdownx.highlight",
             "pymdownx.inlinehilite",
@@ -117,10 +128,11 @@ def _toc_entries(tokens: list[dict]) -> tuple[TocEntry, ...]:
     )
 
 
-def _render(body: str, math_output: str) -> Rendered:
-    """The pipeline itself, uncached."""
+def _render(body: str, math_output: str, library: Library = EMPTY) -> Rendered:
+    """The pipeline itself, uncached; ``library`` holds the references ``[@key]`` may cite."""
     md = _markdown(math_output)
     md.reset()
+    md.library = library
     try:
         html = md.convert(body)
     except RecursionError:
@@ -131,21 +143,26 @@ def _render(body: str, math_output: str) -> Rendered:
         _local.markdowns.pop(math_output, None)
         return Rendered(_UNRENDERABLE, (), (), failure="Markdown nested too deeply to render (lists or quotes hundreds "
                                                      "of levels deep, or a long line of `- - -`): flatten it")
-    return Rendered(html, _toc_entries(md.toc_tokens), tuple(md.math_errors))
+    return Rendered(html, _toc_entries(md.toc_tokens), tuple(md.math_errors),
+                    reference_errors=tuple(md.labels.errors + md.reference_errors), cited=md.cited)
 
 
 # Everything besides the text that decides what a render looks like: our own
 # pipeline modules, the vendored KaTeX, and the libraries' versions.
 _HERE = Path(__file__).parent
+_PIPELINE_MODULES = ("rendering.py", "mathmarkdown.py", "headings.py", "katex.py", "citations.py", "citemarkdown.py",
+                     "crossrefs.py", "sidenotes.py")
 PIPELINE = fingerprint(
-    [(_HERE / name).read_bytes() for name in ("rendering.py", "mathmarkdown.py", "headings.py", "katex.py")]
-    + [katex.KATEX_JS.read_bytes()] + [version(lib) for lib in ("markdown", "pymdown-extensions", "pygments")])
+    [(_HERE / name).read_bytes() for name in _PIPELINE_MODULES] + [katex.KATEX_JS.read_bytes()]
+    + [version(lib) for lib in ("markdown", "pymdown-extensions", "pygments", "pybtex")])
 _disk = DiskCache(None)
 # Every render is kept in memory packed (compressed JSON: KaTeX's markup shrinks
 # about six to one), so a 1,000-post blog's renders take a few MB; the last few
 # used are also kept unpacked, for the several reads a page makes of one post.
-_packed: dict[tuple[str, str], bytes] = {}
-_unpacked: OrderedDict[tuple[str, str], Rendered] = OrderedDict()
+# Keys are (body, math output, library): the library is hashed by its content.
+Key = tuple[str, str, Library]
+_packed: dict[Key, bytes] = {}
+_unpacked: OrderedDict[Key, Rendered] = OrderedDict()
 _UNPACKED_KEPT = 64
 _lock = threading.Lock()
 # Below this many renders, starting worker processes costs more than it saves.
@@ -172,15 +189,15 @@ def clear_memory_cache() -> None:
 
 def forget(bodies: Iterable[str]) -> None:
     """Drop the in-memory renders of texts no post has any more (an edit replaced them)."""
+    gone = set(bodies)
     with _lock:
-        for body in bodies:
-            for math_output in katex.OUTPUTS:
-                _packed.pop((body, math_output), None)
-                _unpacked.pop((body, math_output), None)
+        for cache in (_packed, _unpacked):
+            for key in [key for key in cache if key[0] in gone]:
+                del cache[key]
 
 
-def _disk_key(body: str, math_output: str) -> str:
-    return fingerprint([PIPELINE, math_output, body])
+def _disk_key(body: str, math_output: str, library: Library = EMPTY) -> str:
+    return fingerprint([PIPELINE, math_output, library.digest, body])
 
 
 def _unpack(data: bytes) -> Rendered:
@@ -188,10 +205,11 @@ def _unpack(data: bytes) -> Rendered:
 
     def entries(items):
         return tuple(TocEntry(e["id"], e["label_html"], e["level"], entries(e["children"])) for e in items)
-    return Rendered(value["html"], entries(value["toc"]), tuple(tuple(e) for e in value["math_errors"]), value["failure"])
+    return Rendered(value["html"], entries(value["toc"]), tuple(tuple(e) for e in value["math_errors"]), value["failure"],
+                    tuple(tuple(e) for e in value["reference_errors"]), tuple(value["cited"]))
 
 
-def _keep(key: tuple[str, str], data: bytes, rendered: Rendered | None = None) -> Rendered:
+def _keep(key: Key, data: bytes, rendered: Rendered | None = None) -> Rendered:
     rendered = rendered or _unpack(data)
     with _lock:
         _packed[key] = data
@@ -202,41 +220,42 @@ def _keep(key: tuple[str, str], data: bytes, rendered: Rendered | None = None) -
     return rendered
 
 
-def _store(key: tuple[str, str], rendered: Rendered) -> Rendered:
+def _store(key: Key, rendered: Rendered) -> Rendered:
     data = pack(asdict(rendered))
     _disk.put_packed(_disk_key(*key), data)
     return _keep(key, data, rendered)
 
 
-def render_markdown(body: str, math_output: str = "htmlAndMathml") -> Rendered:
+def render_markdown(body: str, math_output: str = "htmlAndMathml", library: Library = EMPTY) -> Rendered:
     """Render one post body to HTML with its table of contents and math errors.
 
-    ``math_output="mathml"`` is for feeds: formulas as MathML alone.
+    ``math_output="mathml"`` is for feeds: formulas as MathML alone, notes at the end.
+    ``library``: the references ``[@key]`` may cite; part of the cache key (hashed by content).
     """
-    key = (body, math_output)
+    key = (body, math_output, library)
     found = _unpacked.get(key)
     if found is not None:
         return found
-    data = _packed.get(key) or _disk.get_packed(_disk_key(body, math_output))
+    data = _packed.get(key) or _disk.get_packed(_disk_key(*key))
     if data is not None:
         try:
             return _keep(key, data)
-        except (ValueError, zlib.error):  # a damaged cache file: render again
+        except (ValueError, KeyError, zlib.error):  # a damaged or outdated cache file: render again
             pass
-    return _store(key, _render(body, math_output))
+    return _store(key, _render(*key))
 
 
-def _render_in_worker(key: tuple[str, str]) -> Rendered:
+def _render_in_worker(key: Key) -> Rendered:
     return _render(*key)
 
 
 def render_many(bodies: Iterable[str], math_output: str = "htmlAndMathml", workers: int | None = None) -> None:
     """Make sure every body is rendered and cached, using every core when there are many."""
-    render_all([(body, math_output) for body in bodies], workers)
+    render_all([(body, math_output, EMPTY) for body in bodies], workers)
 
 
-def render_all(keys: Iterable[tuple[str, str]], workers: int | None = None) -> None:
-    """Like render_many, for (body, math output) pairs: one pool for pages and feeds alike."""
+def render_all(keys: Iterable[Key], workers: int | None = None) -> None:
+    """Like render_many, for (body, math output, library) keys: one pool for pages and feeds alike."""
     todo = []
     for key in dict.fromkeys(keys):
         if key in _packed:

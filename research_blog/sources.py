@@ -9,6 +9,7 @@ requests each become a :class:`Problem` (or a file to look at again), so
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 import time
@@ -43,10 +44,17 @@ def post_paths(root: Path) -> Iterator[Path]:
                 yield Path(folder) / name
 
 
+def bibliography_paths(root: Path) -> Iterator[Path]:
+    """Every ``*.bib`` file under ``root`` (references the posts cite)."""
+    for folder, subfolders, names in os.walk(root, followlinks=False):
+        subfolders.sort()
+        yield from (Path(folder) / name for name in sorted(names) if name.endswith(".bib"))
+
+
 def signature(root: Path) -> tuple:
-    """Names, sizes and modification times of the post files: changes when any post does."""
+    """Names, sizes and modification times of the post and .bib files: changes when any does."""
     marks = []
-    for path in post_paths(root):
+    for path in itertools.chain(post_paths(root), bibliography_paths(root)):
         try:
             info = path.stat()
             marks.append((str(path), info.st_mtime_ns, info.st_size))

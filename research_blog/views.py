@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from . import assets, feeds, taxonomy
 from .checks import rendered_problems
+from .citethis import PostCitation, cite_this
 from .content import ContentError, Post
 from .extension import generation, published, state
 from .paging import Pager
@@ -36,6 +37,10 @@ def format_date(day: dt.date) -> str:
 def asset_url(filename: str) -> str:
     """The fingerprinted URL of a static file (see assets.py)."""
     return url_for("research_blog.asset", version=assets.version(current_app.debug), filename=filename)
+@blueprint.app_template_global("research_blog_cite_this")
+def cite_this_post(post: Post, url: str | None) -> PostCitation:
+    """The "Cite this post" block of ``post`` (namespaced: the global is app-wide)."""
+    return cite_this(post, current_app.config["BLOG_AUTHOR"], current_app.config["BLOG_TITLE"], url)
 
 
 def render(template: str, status: int = 200, **context) -> tuple[str, int]:

@@ -18,7 +18,7 @@ def run_check(pages):
 def test_fixture_content_is_clean(pages_copy):
     code, output = run_check(pages_copy)
     assert code == 0, output
-    assert "OK: 5 posts" in output
+    assert "OK: 6 posts" in output
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ the venv's Python then follows every link from ``/blog/``: pages, stylesheets, f
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -93,7 +94,8 @@ def test_the_wheel_carries_templates_static_files_katex_and_posts(built):
                    "research_blog/static/research_blog/katex/katex.min.css",
                    "research_blog/static/research_blog/katex/fonts/KaTeX_Main-Regular.woff2",
                    "research_blog/static/research_blog/favicon.svg", "research_blog/vendor/katex.min.js",
-                   "research_blog/pages/ppo.md", "research_blog/pages/figures/ppo-clip.svg"]:
+                   "research_blog/pages/ppo.md", "research_blog/pages/figures/ppo-clip.svg",
+                   "research_blog/pages/references.bib", "research_blog/static/research_blog/js/copy.js"]:
         assert needed in names, needed
 
 
@@ -102,8 +104,11 @@ def test_the_readme_embedding_runs_against_the_installed_wheel(built, tmp_path):
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
     wheel = next(built.glob("*.whl"))
+    # Without PYTHONPATH: a checkout on it (with its research_blog.egg-info from the build)
+    # would make pip think the package is installed already and skip the wheel.
+    clean = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     install = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)],
-                             capture_output=True, text=True, timeout=900)
+                             capture_output=True, text=True, timeout=900, env=clean)
     assert install.returncode == 0, install.stdout + install.stderr
 
     host = tmp_path / "host"

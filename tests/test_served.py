@@ -97,7 +97,8 @@ def test_atom_feed_parses_and_carries_full_content_with_absolute_urls():
     root = ET.fromstring(response.data)
     entries = root.findall(f"{ATOM}entry")
     assert [e.find(f"{ATOM}title").text for e in entries] == [
-        "Attention from scratch", "Optimisers part 1: SGD", "Optimisers part 2: Adam"]
+        "Attention from scratch", "Optimisers part 1: SGD", "Optimisers part 2: Adam",
+        "Citations, cross-references and sidenotes"]
     first = entries[0]
     assert first.find(f"{ATOM}id").text == "https://example.org/research/attention/"
     content = first.find(f"{ATOM}content").text

@@ -55,15 +55,26 @@ def test_the_post_training_series_reads_in_order(shipped):
 
 
 @pytest.mark.parametrize("path", sorted(PAGES.glob("*.md")), ids=lambda p: p.stem)
-def test_each_post_has_a_captioned_figure_with_alt_text_and_references(path):
+def test_each_post_has_a_captioned_labelled_figure_with_alt_text_and_references(path, shipped):
     text = path.read_text(encoding="utf-8")
-    figures = re.findall(r"!\[([^\]]*)\]\((figures/[^)]+\.svg)\)\s*\n\s*\n/// figure-caption\n(.+)", text)
+    figures = re.findall(r"!\[([^\]]*)\]\((figures/[^)]+\.svg)\)\{#fig:[\w-]+\}\s*\n\s*\n/// figure-caption\n(.+)", text)
     assert figures, "at least one SVG figure with a numbered caption"
     for alt, src, caption in figures:
         assert caption.strip(), f"{src}: empty caption"
         assert len(alt.split()) >= 4, f"{src}: alt text should describe the figure"
         assert (PAGES / src).is_file()
-    assert re.search(r"^## References\s*$", text, re.M), "a references section"
+    # References come from pages/references.bib: the post cites and ends with its bibliography.
+    assert not re.search(r"^## References\s*$", text, re.M), "no hand-typed list: cite [@key] instead"
+    app, loaded = shipped
+    post = next(p for p in loaded.posts if p.slug == path.stem)
+    assert post.rendered.cited and post.rendered.reference_errors == ()
+    assert post.rendered.html.count('<li id="ref-') == len(post.rendered.cited)
+    assert '<section class="bibliography">' in post.rendered.html
+    assert not re.search(r"\\tag\{\d+\}", text), "equations are labelled, not numbered by hand"
+    # (A figure of a cited paper, "the paper's Figure 2", "Figure 2 of/in ...", is not ours.)
+    prose = "\n".join(re.split(r"^```.*?^```", text, flags=re.M | re.S))
+    assert not re.search(r"(?<!paper's )\b(Eqs?\.|Figure) \(?\d+\b(?! (?:in|of) )", prose), \
+        "prose refers to equations and figures by label"
 
 
 def test_plotted_figures_come_from_a_script_in_the_repository():

@@ -1,0 +1,139 @@
+"""A Markdown extension for citations: ``[@key]``, ``[@a; @b]`` and narrative ``@key``.
+
+The library of references is an input of the render (``md.library``, set by
+rendering.py for each conversion), never read from disk here, so the output
+depends on the text and the library alone.
+
+Where ``@`` is not a citation: inside code (code spans and blocks are taken out
+before inline patterns run, so ``@torch.no_grad()`` stays code), after a letter,
+digit, ``.``, ``/`` or ``\\`` (emails, paths, ``\\@``), and a narrative ``@word``
+whose word is neither a key of the library nor shaped like a citation key
+(letters, a four-digit year, letters: ``schulman2017ppo``). So ``@property`` in
+prose stays text, while ``@smith2020typo`` is reported as an unknown key.
+
+Citations are numbered in the order they first appear; the post ends with a
+References section listing exactly the cited works in that order.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+
+from markdown import Extension, Markdown
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from .citations import EMPTY, Library, Reference, narrative_names, reference_html
+from .mathmarkdown import typeset
+
+KEY = r"[\w][\w:.+-]*(?<=[\w])"
+# Not followed by ( or [: `[@handle](https://...)` is a link, not a citation.
+BRACKETED = rf"\[\s*@({KEY}(?:\s*;\s*@{KEY})*)\s*\](?![(\[])"
+NARRATIVE = rf"(?<![\w@.\\/])@({KEY})"
+LOOKS_LIKE_KEY = re.compile(r"[A-Za-z][A-Za-z_-]*\d{4}[A-Za-z0-9_]*")
+
+
+class _Bracketed(InlineProcessor):
+    ANCESTOR_EXCLUDES = ("a",)  # a link's text never holds another link
+
+    def handleMatch(self, m, data):
+        keys = [k.strip().lstrip("@") for k in m.group(1).split(";")]
+        return _placeholder(keys, narrative=False), m.start(0), m.end(0)
+
+
+class _Narrative(InlineProcessor):
+    ANCESTOR_EXCLUDES = ("a",)
+
+    def handleMatch(self, m, data):
+        key = m.group(1)
+        if key not in self.md.library and not LOOKS_LIKE_KEY.fullmatch(key):
+            return None, None, None  # @property, @torch.no_grad: plain text
+        return _placeholder([key], narrative=True), m.start(0), m.end(0)
+
+
+def _placeholder(keys: list[str], narrative: bool) -> etree.Element:
+    span = etree.Element("span", {"class": "citation", "data-cite": ";".join(keys)})
+    if narrative:
+        span.set("data-narrative", "1")
+    return span
+
+
+class _Numbering(Treeprocessor):
+    """Numbers citations in reading order, writes them, and appends the References."""
+
+    def run(self, root: etree.Element) -> None:
+        md = self.md
+        library: Library = md.library
+        order: dict[str, int] = {}
+        for span in list(root.iter("span")):
+            keys = span.attrib.pop("data-cite", None)
+            if keys is None:
+                continue
+            narrative = span.attrib.pop("data-narrative", None) is not None
+            parts = []
+            for key in keys.split(";"):
+                reference = library.get(key)
+                if reference is None:
+                    md.reference_errors.append((f"@{key}", f"citation of an unknown key '{key}': add it to "
+                                                           "references.bib or to the post's bibliography file"))
+                    parts.append(f'<span class="cite-unknown">?{html.escape(key)}</span>')
+                    continue
+                number = order.setdefault(key, len(order) + 1)
+                parts.append(self._cite_link(reference, number))
+            names = library.get(keys.split(";")[0]) if narrative else None
+            lead = f"{html.escape(narrative_names(names))} " if names else ""
+            span.text = md.htmlStash.store(f"{lead}[{', '.join(parts)}]")
+        md.cited = tuple(order)
+        if order:
+            root.append(self._bibliography([library.get(key) for key in order]))
+
+    def _typeset(self, tex: str) -> str:
+        return typeset(self.md, tex, display=False)
+
+    def _cite_link(self, reference: Reference, number: int) -> str:
+        if not self.md.citation_cards:
+            return f'<a class="cite" href="#ref-{html.escape(reference.key)}">{number}</a>'
+        # The card is `hidden` so it stays out of the text with CSS off and out of
+        # the link's accessible name; the stylesheet shows it on hover and focus.
+        card = reference_html(reference, self._typeset, links=False)
+        return (f'<a class="cite" href="#ref-{html.escape(reference.key)}">{number}'
+                f'<span class="cite-card" hidden>{card}</span></a>')
+
+    def _bibliography(self, references: list[Reference]) -> etree.Element:
+        section = etree.Element("section", {"class": "bibliography"})
+        heading = etree.SubElement(section, "h2")  # its id comes from headings.py, unique in the page
+        heading.text = "References"
+        listing = etree.SubElement(section, "ol", {"class": "references"})
+        for reference in references:
+            item = etree.SubElement(listing, "li", {"id": f"ref-{reference.key}"})
+            item.text = self.md.htmlStash.store(reference_html(reference, self._typeset))
+        return section
+
+
+class CitationExtension(Extension):
+    """Citations from ``md.library``; see the module docstring for the syntax."""
+
+    def __init__(self, **kwargs):
+        self.config = {"cards": [True, "a hover card with the full reference in each citation link"]}
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.registerExtension(self)
+        self.md = md
+        md.library = EMPTY
+        md.citation_cards = self.getConfig("cards")
+        md.cited = ()
+        md.reference_errors = []
+        md.ESCAPED_CHARS.append("@")  # `\@key` is a literal @key
+        # Above links (160) and footnote references (175): `[@a]` is not a link.
+        md.inlinePatterns.register(_Bracketed(BRACKETED, md), "citation", 177)
+        # Below links (160), so a link's text is already an <a> the pattern stays out of.
+        md.inlinePatterns.register(_Narrative(NARRATIVE, md), "narrative-citation", 155)
+        # Before heading ids (6), so "References" gets an id and a TOC entry.
+        md.treeprocessors.register(_Numbering(md), "citation-numbers", 7)
+
+    def reset(self) -> None:
+        self.md.cited = ()
+        self.md.reference_errors = []
