@@ -91,6 +91,7 @@ class Blog:
         app.extensions[EXTENSION_KEY] = BlogState(
             Collection(pages, content_dir, max_bytes=int(app.config["BLOG_MAX_POST_KB"]) * 1024), content_dir)
 
+        from . import reader_views  # noqa: F401 - adds search, series feeds and share cards to the blueprint
         from .cli import check_command, freeze_command
         from .views import blueprint
 

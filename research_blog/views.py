@@ -11,6 +11,7 @@ from . import feeds, taxonomy
 from .checks import rendered_problems
 from .content import ContentError, Post
 from .extension import public_posts, state
+from .related import related_posts
 from .rendering import figure_files, highlight_css
 from .security import META_CONTENT_SECURITY_POLICY, add_security_headers
 from .shipped import shipped_dir
@@ -65,7 +66,7 @@ def post(slug: str):
     return render(
         "post.html", post=found, series=taxonomy.series_position(posts, found),
         previous=previous, following=following, canonical=external_url(".post", slug=slug),
-        problems=_problems_for_the_writer(found),
+        problems=_problems_for_the_writer(found), related=related_posts(posts, found),
     )
 
 

@@ -1,0 +1,39 @@
+"""Code blocks as a reader meets them: each labelled with its language.
+
+Pygments marks a fenced block ``<div class="language-python highlight">``; the
+label is added to the post's HTML on its way into the page (the copy button is
+added by static/research_blog/js/code.js, as it only works with JavaScript).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+_BLOCK = re.compile(r'<div class="language-([\w+#.-]+)((?: [\w-]+)*) highlight">')
+
+
+@lru_cache(maxsize=256)
+def language_name(alias: str) -> str:
+    """``python`` -> ``Python``, ``pycon`` -> ``Python console session``; unknown aliases as written."""
+    try:
+        return get_lexer_by_name(alias).name
+    except ClassNotFound:
+        return alias
+
+
+def _labelled(match: re.Match) -> str:
+    alias = match.group(1)
+    if alias == "text":  # a plain block (or one fenced without a language): nothing to name
+        return match.group(0)
+    return f'{match.group(0)}<span class="code-lang">{escape(language_name(alias))}</span>'
+
+
+@lru_cache(maxsize=512)
+def label_code_blocks(html: str) -> Markup:
+    """A rendered body with a language label at the top of each highlighted block (cached by text)."""
+    return Markup(_BLOCK.sub(_labelled, html))

@@ -1,0 +1,159 @@
+"""The search index: built by lunr.py from the same Post objects as the pages.
+
+The browser runs lunr.js (vendored in static/research_blog/js/) over the
+serialized index, so one client works served, frozen (at the root or under a
+sub-path) and embedded: it only needs the index's URL and the blog's root.
+
+What is indexed, per post: the title, the summary, the tags, the headings and
+the words of the body. Math is indexed by the words its TeX spells out
+(``\\operatorname{softmax}`` -> ``softmax``), never by symbols or commands; code
+by its identifiers. From the body, each post keeps its BODY_WORDS most
+distinctive words (rarest across the blog first): with every body word, the
+index of 1,000 posts is 24 MB (4.9 MB gzipped), which no reader should download
+to search; with the distinctive words it stays near 0.5 MB gzipped (BENCHMARKS.md).
+Title, summary, tags and headings are indexed whole.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from html.parser import HTMLParser
+
+from lunr import lunr
+
+from .content import Post
+from .headings import visible_text
+from .rendering import TocEntry
+
+# Boosts: a word in the title says far more about a post than one in its body.
+FIELDS = (
+    {"field_name": "title", "boost": 10},
+    {"field_name": "tags", "boost": 6},
+    {"field_name": "summary", "boost": 4},
+    {"field_name": "headings", "boost": 3},
+    {"field_name": "body", "boost": 1},
+)
+SUMMARY_CHARS = 220  # what a result shows under its title
+BODY_WORDS = 30  # distinctive body words kept per post
+
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+
+
+def tex_words(tex: str) -> list[str]:
+    """The words a formula spells out: ``\\operatorname{softmax}(x)`` -> ``["softmax"]``.
+
+    Commands (``\\frac``, ``\\mathbb``) are notation, and single letters are
+    variables: neither is what a reader types into a search box.
+    """
+    return [word for word in _WORD.findall(_TEX_COMMAND.sub(" ", tex)) if len(word) > 1 and not word.isdigit()]
+
+
+class _BodyText(HTMLParser):
+    """Collect a post body's searchable words: prose as written, math by its TeX, code by identifiers."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+        self._skip = 0      # inside something a reader does not read as text (KaTeX's boxes, permalinks)
+        self._code = 0      # inside <code> or <pre>
+        self._mathml = 0    # inside KaTeX's MathML copy: only its <annotation> (the TeX) is read
+        self._tex = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if self._skip or "katex-html" in classes or "headerlink" in classes or "footnote-backref" in classes:
+            self._skip += 1
+        elif self._mathml or "katex-mathml" in classes:
+            self._mathml += 1
+            self._tex = tag == "annotation"
+        elif tag in ("code", "pre"):
+            self._code += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip:
+            self._skip -= 1
+        elif self._mathml:
+            self._mathml -= 1
+            self._tex = False
+        elif tag in ("code", "pre") and self._code:
+            self._code -= 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        pass  # <img>, <br>: no text, and no end tag to balance
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._tex:
+            self.words.extend(tex_words(data))
+        elif self._code:
+            self.words.extend(_IDENTIFIER.findall(data))
+        elif not self._mathml:
+            self.words.extend(_WORD.findall(data))
+
+
+def body_words(html: str) -> list[str]:
+    """Each searchable word of a rendered body once, in order of first appearance."""
+    parser = _BodyText()
+    parser.feed(html)
+    parser.close()
+    seen: dict[str, None] = {}
+    for word in parser.words:
+        seen.setdefault(word.casefold(), None)
+    return list(seen)
+
+
+def _heading_texts(entries: Iterable[TocEntry]) -> list[str]:
+    texts = []
+    for entry in entries:
+        texts.append(" ".join(tex_words_in_label(entry.label_html)))
+        texts.extend(_heading_texts(entry.children))
+    return texts
+
+
+def tex_words_in_label(label_html: str) -> list[str]:
+    """A contents label's words: the visible text of prose, the TeX words of its math."""
+    parser = _BodyText()
+    parser.feed(label_html)
+    parser.close()
+    return parser.words or visible_text(label_html).split()
+
+
+def search_document(ref: str, post: Post, body: list[str]) -> dict[str, str]:
+    return {
+        "id": ref,
+        "title": post.title,
+        "tags": " ".join(tag.name for tag in post.tags),
+        "summary": post.summary,
+        "headings": " ".join(_heading_texts(post.rendered.toc)),
+        "body": " ".join(body),
+    }
+
+
+def distinctive_words(bodies: list[list[str]], keep: int = BODY_WORDS) -> list[list[str]]:
+    """For each body, the ``keep`` words fewest other posts use (ties: first appearance)."""
+    used_by = Counter(word for words in bodies for word in words)
+    total = len(bodies)
+    return [sorted(words, key=lambda w: -math.log(total / used_by[w]))[:keep] for words in bodies]
+
+
+def _short(text: str, limit: int = SUMMARY_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def search_payload(posts: list[Post]) -> dict:
+    """The JSON a browser downloads: lunr's serialized index and what a result shows.
+
+    Documents are referred to by their position in ``docs`` (short refs keep the
+    index small); each entry is ``[slug, title, summary, ISO date]``.
+    """
+    bodies = distinctive_words([body_words(post.rendered.html) for post in posts])
+    documents = [search_document(str(number), post, body) for number, (post, body) in enumerate(zip(posts, bodies, strict=True))]
+    index = lunr(ref="id", fields=list(FIELDS), documents=documents)
+    docs = [[post.slug, post.title, _short(post.summary), post.date.isoformat()] for post in posts]
+    return {"version": 1, "index": index.serialize(), "docs": docs}
