@@ -93,12 +93,14 @@ class Blog:
 
         from . import reader_views  # noqa: F401 - adds search, series feeds and share cards to the blueprint
         from .cli import check_command, freeze_command
+        from .newpost import new_command
         from .views import blueprint
 
         app.register_blueprint(blueprint, url_prefix=app.config["BLOG_URL_PREFIX"] or None)
         app.after_request(relative_redirects)
         app.cli.add_command(check_command)
         app.cli.add_command(freeze_command)
+        app.cli.add_command(new_command)
 
 
 def content_dir_of(app: Flask) -> Path:
