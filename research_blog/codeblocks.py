@@ -3,6 +3,8 @@
 Pygments marks a fenced block ``<div class="language-python highlight">``; the
 label is added to the post's HTML on its way into the page (the copy button is
 added by static/research_blog/js/code.js, as it only works with JavaScript).
+Each block's ``<pre>`` also becomes focusable: a long line scrolls sideways, and
+a keyboard reader can only scroll what can take the focus.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from markupsafe import Markup, escape
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-_BLOCK = re.compile(r'<div class="language-([\w+#.-]+)((?: [\w-]+)*) highlight">')
+_BLOCK = re.compile(r'(<div class="language-([\w+#.-]+)(?: [\w-]+)* highlight">)<pre>')
 
 
 @lru_cache(maxsize=256)
@@ -27,10 +29,10 @@ def language_name(alias: str) -> str:
 
 
 def _labelled(match: re.Match) -> str:
-    alias = match.group(1)
-    if alias == "text":  # a plain block (or one fenced without a language): nothing to name
-        return match.group(0)
-    return f'{match.group(0)}<span class="code-lang">{escape(language_name(alias))}</span>'
+    opening, alias = match.group(1), match.group(2)
+    # A plain block (or one fenced without a language) has nothing to name.
+    label = "" if alias == "text" else f'<span class="code-lang">{escape(language_name(alias))}</span>'
+    return f'{opening}{label}<pre tabindex="0">'
 
 
 @lru_cache(maxsize=512)

@@ -104,7 +104,7 @@ def test_search_page_without_javascript_links_categories_and_tags(client):
 
 def test_code_blocks_are_labelled_with_their_language(client):
     html = client.get("/attention/").get_data(as_text=True)
-    assert '<div class="language-python highlight"><span class="code-lang">Python</span>' in html
+    assert '<div class="language-python highlight"><span class="code-lang">Python</span><pre tabindex="0">' in html
     assert 'src="/assets/js/code.js"' in html
     assert "code-lang" not in label_code_blocks(render_markdown("```\nplain\n```\n").html)
 
