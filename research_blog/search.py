@@ -7,10 +7,10 @@ sub-path) and embedded: it only needs the index's URL and the blog's root.
 What is indexed, per post: the title, the summary, the tags, the headings and
 the words of the body. Math is indexed by the words its TeX spells out
 (``\\operatorname{softmax}`` -> ``softmax``), never by symbols or commands; code
-by its identifiers. From the body, each post keeps its BODY_WORDS most
-distinctive words (rarest across the blog first): with every body word, the
-index of 1,000 posts is 24 MB (4.9 MB gzipped), which no reader should download
-to search; with the distinctive words it stays near 0.5 MB gzipped (BENCHMARKS.md).
+by its identifiers. From the body, each post keeps the BODY_WORDS words that
+best tell it apart (tf-idf: used often in this post, by few others): with every
+body word, the index of 1,000 posts is 24 MB (4.9 MB gzipped), which no reader
+should download to search (BENCHMARKS.md has the figure with the cut).
 Title, summary, tags and headings are indexed whole.
 """
 
@@ -27,6 +27,7 @@ from lunr import lunr
 from .content import Post
 from .headings import visible_text
 from .rendering import TocEntry
+from .views import format_date as shown_date  # the date as every page shows it
 
 # Boosts: a word in the title says far more about a post than one in its body.
 FIELDS = (
@@ -37,7 +38,7 @@ FIELDS = (
     {"field_name": "body", "boost": 1},
 )
 SUMMARY_CHARS = 220  # what a result shows under its title
-BODY_WORDS = 30  # distinctive body words kept per post
+BODY_WORDS = 40  # distinctive body words kept per post
 
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -97,15 +98,12 @@ class _BodyText(HTMLParser):
             self.words.extend(_WORD.findall(data))
 
 
-def body_words(html: str) -> list[str]:
-    """Each searchable word of a rendered body once, in order of first appearance."""
+def body_words(html: str) -> Counter[str]:
+    """How often each searchable word of a rendered body occurs (casefolded, in order of first use)."""
     parser = _BodyText()
     parser.feed(html)
     parser.close()
-    seen: dict[str, None] = {}
-    for word in parser.words:
-        seen.setdefault(word.casefold(), None)
-    return list(seen)
+    return Counter(word.casefold() for word in parser.words)
 
 
 def _heading_texts(entries: Iterable[TocEntry]) -> list[str]:
@@ -135,11 +133,19 @@ def search_document(ref: str, post: Post, body: list[str]) -> dict[str, str]:
     }
 
 
-def distinctive_words(bodies: list[list[str]], keep: int = BODY_WORDS) -> list[list[str]]:
-    """For each body, the ``keep`` words fewest other posts use (ties: first appearance)."""
-    used_by = Counter(word for words in bodies for word in words)
+def distinctive_words(bodies: list[Counter[str]], keep: int = BODY_WORDS) -> list[list[str]]:
+    """For each body, the ``keep`` words of highest tf-idf (ties: first use).
+
+    A word every post uses ("the", "model" on an ML blog) scores 0 and is never
+    kept; a word one post uses all the time scores highest.
+    """
+    used_by = Counter(word for counts in bodies for word in counts)
     total = len(bodies)
-    return [sorted(words, key=lambda w: -math.log(total / used_by[w]))[:keep] for words in bodies]
+
+    def score(counts: Counter[str], word: str) -> float:
+        return counts[word] * math.log(total / used_by[word])
+
+    return [sorted(counts, key=lambda w, c=counts: -score(c, w))[:keep] for counts in bodies]
 
 
 def _short(text: str, limit: int = SUMMARY_CHARS) -> str:
@@ -150,10 +156,11 @@ def search_payload(posts: list[Post]) -> dict:
     """The JSON a browser downloads: lunr's serialized index and what a result shows.
 
     Documents are referred to by their position in ``docs`` (short refs keep the
-    index small); each entry is ``[slug, title, summary, ISO date]``.
+    index small); each entry is ``[slug, title, summary, ISO date, date as shown, reading minutes]``.
     """
     bodies = distinctive_words([body_words(post.rendered.html) for post in posts])
     documents = [search_document(str(number), post, body) for number, (post, body) in enumerate(zip(posts, bodies, strict=True))]
     index = lunr(ref="id", fields=list(FIELDS), documents=documents)
-    docs = [[post.slug, post.title, _short(post.summary), post.date.isoformat()] for post in posts]
+    docs = [[post.slug, post.title, _short(post.summary), post.date.isoformat(), shown_date(post.date), post.reading_minutes]
+            for post in posts]
     return {"version": 1, "index": index.serialize(), "docs": docs}

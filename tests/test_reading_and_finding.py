@@ -88,8 +88,10 @@ def test_math_is_indexed_by_its_words_and_code_by_its_identifiers():
 
 
 def test_the_body_keeps_its_most_distinctive_words():
-    bodies = [["common", "rare"], ["common", "other"], ["common"]]
-    assert distinctive_words(bodies, keep=1) == [["rare"], ["other"], ["common"]]
+    from collections import Counter
+
+    bodies = [Counter(common=5, rare=1), Counter(common=1, other=1, often=3), Counter(common=2)]
+    assert distinctive_words(bodies, keep=1) == [["rare"], ["often"], ["common"]]
 
 
 def test_search_page_without_javascript_links_categories_and_tags(client):
@@ -144,11 +146,44 @@ def test_a_very_long_title_still_fits_the_card():
     assert Image.open(io.BytesIO(png)).size == (1200, 630)
 
 
-def test_related_posts_share_tags_or_series(client):
-    html = client.get("/series-part-one/").get_data(as_text=True)
-    related = html[html.index('class="related"'):]
-    assert 'href="/series-part-two/">Optimisers part 2: Adam</a>' in related
+def _post(slug, tags=(), series=None, part=None, day=1):
+    import datetime as dt
+    from pathlib import Path
+
+    from research_blog.content import Post, Term
+
+    return Post(slug=slug, title=slug, date=dt.date(2024, 1, day), summary="s", category="c", body="b",
+                source=Path(f"{slug}.md"), tags=tuple(Term(t, t) for t in tags), series=series, series_part=part)
+
+
+def test_related_posts_rank_shared_series_and_tags_and_skip_the_adjacent_parts():
+    from research_blog.related import related_posts
+
+    one, two, three = (_post(f"part-{n}", ["rl"], "S", n) for n in (1, 2, 3))
+    both_tags = _post("both", ["rl", "ppo"], day=5)
+    one_tag_new, one_tag_old = _post("new", ["rl"], day=9), _post("old", ["rl"], day=2)
+    unrelated = _post("other", ["cooking"])
+    posts = [one_tag_new, both_tags, three, two, one_tag_old, one, unrelated]  # newest first
+    assert [p.slug for p in related_posts(posts, one)] == ["part-3", "new", "both"], \
+        "part 2 is linked as the next part already; ties go to the newer post"
+    assert [p.slug for p in related_posts(posts, _post("q", ["ppo", "rl"]))] == ["both", "new", "part-3"]
+    assert related_posts(posts, unrelated) == []
+
+
+def test_related_posts_appear_at_the_end_of_a_post(pages_copy):
+    (pages_copy / "more-adam.md").write_text('---\ntitle: "More Adam"\ndate: 2024-03-01\nsummary: "s"\n'
+                                             'category: Optimisation\ntags: [adam]\n---\n\nText.\n')
+    client = make_app(pages_copy).test_client()
+    html = client.get("/series-part-two/").get_data(as_text=True)
+    related = html[html.index('class="related"'):html.index("</section>", html.index('class="related"'))]
+    assert 'href="/more-adam/">More Adam</a>' in related and "series-part-one" not in related
     assert 'class="related"' not in client.get("/attention/").get_data(as_text=True), "nothing shared, nothing listed"
+
+
+def test_reading_order_links_are_not_repeated_for_series_neighbours(client):
+    html = client.get("/series-part-two/").get_data(as_text=True)
+    assert "<span>← Previous</span>" not in html, "part 1 is linked as the previous part already"
+    assert 'class="next" href="/attention/"><span>Next →</span>' in html, "the next post outside the series"
 
 
 def test_freeze_writes_search_cards_and_series_feeds_under_a_sub_path(tmp_path):

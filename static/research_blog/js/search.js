@@ -42,14 +42,21 @@
     var heading = document.createElement("h2");
     heading.className = "post-card-title";
     heading.appendChild(link);
+    var meta = document.createElement("p");
+    meta.className = "post-meta";
     var date = document.createElement("time");
     date.dateTime = doc[3];
-    date.className = "search-date";
-    date.textContent = doc[3];
+    date.textContent = doc[4];
+    var minutes = document.createElement("span");
+    minutes.textContent = doc[5] + " min read";
+    var dot = document.createElement("span");
+    dot.setAttribute("aria-hidden", "true");
+    dot.textContent = "•";
+    meta.append(date, dot, minutes);
     var summary = document.createElement("p");
     summary.className = "post-card-summary";
     summary.textContent = doc[2];
-    li.append(heading, date, summary);
+    li.append(heading, meta, summary);
     return li;
   }
 
@@ -67,10 +74,16 @@
     }
   }
 
+  /* Keep the query in the address (a reload or a shared link shows the same results),
+     once typing pauses: every change of address makes the browser look at the favicon again. */
+  var pending = 0;
   function remember(text) {
-    var url = new URL(window.location.href);
-    if (text.trim()) { url.searchParams.set("q", text.trim()); } else { url.searchParams.delete("q"); }
-    window.history.replaceState(null, "", url);
+    window.clearTimeout(pending);
+    pending = window.setTimeout(function () {
+      var url = new URL(window.location.href);
+      if (text.trim()) { url.searchParams.set("q", text.trim()); } else { url.searchParams.delete("q"); }
+      window.history.replaceState(null, "", url);
+    }, 400);
   }
 
   status.textContent = "Loading the index…";
