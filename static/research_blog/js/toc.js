@@ -21,11 +21,13 @@
     if (current) { links.get(current).setAttribute("aria-current", "location"); }
   }
 
-  /* The section being read: the first heading in view, else the last one above the top. */
+  /* The section being read: the first heading in the upper part of the window, else
+     the last one above it (a long section whose heading has scrolled away). */
   function update() {
     var inView = headings.filter(function (h) { return visible.has(h); });
     if (inView.length) { mark(inView[0]); return; }
-    var above = headings.filter(function (h) { return h.getBoundingClientRect().top < 0; });
+    var line = window.innerHeight * 0.45;
+    var above = headings.filter(function (h) { return h.getBoundingClientRect().top < line; });
     mark(above.length ? above[above.length - 1] : null);
   }
 
@@ -36,4 +38,6 @@
     update();
   }, { rootMargin: "0px 0px -55% 0px" });
   headings.forEach(function (heading) { observer.observe(heading); });
+  // A jump (a contents link, the End key) can pass headings without any crossing the band.
+  window.addEventListener("scrollend", update, { passive: true });
 })();
