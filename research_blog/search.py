@@ -160,7 +160,14 @@ def search_payload(posts: list[Post]) -> dict:
     """
     bodies = distinctive_words([body_words(post.rendered.html) for post in posts])
     documents = [search_document(str(number), post, body) for number, (post, body) in enumerate(zip(posts, bodies, strict=True))]
-    index = lunr(ref="id", fields=list(FIELDS), documents=documents)
+    index = lunr(ref="id", fields=list(FIELDS), documents=documents).serialize() if posts else _empty_index()
     docs = [[post.slug, post.title, _short(post.summary), post.date.isoformat(), shown_date(post.date), post.reading_minutes]
             for post in posts]
-    return {"version": 1, "index": index.serialize(), "docs": docs}
+    return {"version": 1, "index": index, "docs": docs}
+
+
+def _empty_index() -> dict:
+    # lunr.py cannot build from no documents (it averages field lengths over them);
+    # this is what it would write, and what lunr.js loads, for a blog with nothing public yet.
+    return {"version": "2.3.9", "fields": [f["field_name"] for f in FIELDS], "fieldVectors": [],
+            "invertedIndex": [], "pipeline": ["stemmer"]}

@@ -212,3 +212,8 @@ def test_embedded_search_points_into_the_prefix():
     assert 'data-index="/blog/search-index.json"' in html and 'data-root="/blog/"' in html
     assert client.get("/blog/search-index.json").status_code == 200
     assert client.get("/blog/attention/card.png").status_code == 200
+
+
+def test_a_blog_with_nothing_public_has_an_empty_search_index(tmp_path):
+    payload = make_app(tmp_path).test_client().get("/search-index.json").get_json()
+    assert payload["docs"] == [] and Index.load(payload["index"]).search("anything") == []
