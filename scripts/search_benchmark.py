@@ -1,11 +1,15 @@
 """How big the search index gets and how fast results come, for a blog of N posts.
 
-Usage: ``python scripts/search_benchmark.py [N]`` (default 1000). It writes N posts
-into a temporary folder (the shipped posts cycled, each with a new title and a
-paragraph of words no other post uses, so the vocabulary grows as a real blog's
-would), builds /search-index.json through the app, then opens /search/ in
-Debian's chromium and times, in the page, from setting the query to the
-results being in the DOM (search.js answers the input event synchronously).
+Usage: ``python scripts/search_benchmark.py [N] [--distinct]`` (default 1000). It
+writes N posts into a temporary folder (the shipped posts cycled, each with a new
+title and a paragraph of 60 made-up words no other post uses), builds
+/search-index.json through the app, then opens /search/ in Debian's chromium and
+times, in the page, from setting the query to the results being in the DOM
+(search.js answers the input event synchronously).
+
+Cycled posts share most of their words, which gzip loves; ``--distinct`` is the
+other extreme: each made-up word is used four times, so every post's 40 body
+words are its own and the vocabulary is as large as it can get.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ QUERIES = ["policy", "advantage estimate", "leave-one-out baseline", "rectified 
 _SERIES_LINES = re.compile(r"^(series|series_part):.*\n", re.M)
 
 
-def write_posts(folder: Path, count: int) -> None:
+def write_posts(folder: Path, count: int, distinct: bool = False) -> None:
     shipped = sorted((ROOT / "pages").glob("*.md"))
     rng = random.Random(11)
     letters = "abcdefghijklmnopqrstuvwxyz"
@@ -40,7 +44,8 @@ def write_posts(folder: Path, count: int) -> None:
         source = shipped[number % len(shipped)].read_text(encoding="utf-8")
         text = _SERIES_LINES.sub("", source)
         text = re.sub(r'^title: "?(.*?)"?$', lambda m, n=number: f'title: "{m.group(1)} ({n})"', text, count=1, flags=re.M)
-        words = " ".join("".join(rng.choice(letters) for _ in range(rng.randint(4, 11))) for _ in range(60))
+        made_up = ["".join(rng.choice(letters) for _ in range(rng.randint(4, 11))) for _ in range(60)]
+        words = " ".join(made_up * (4 if distinct else 1))
         (folder / f"post-{number:04d}.md").write_text(text + f"\n\n{words}.\n", encoding="utf-8")
     (folder / "figures").symlink_to(ROOT / "pages" / "figures")
 
@@ -68,15 +73,15 @@ def measure_in_chromium(url: str) -> tuple[float, list[float]]:
     return ready, timings
 
 
-def main(count: int) -> None:
+def main(count: int, distinct: bool) -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request would bury the figures
     with tempfile.TemporaryDirectory() as tmp:
-        write_posts(Path(tmp), count)
+        write_posts(Path(tmp), count, distinct)
         app = create_app({"BLOG_CONTENT_DIR": tmp, "BLOG_SITE_URL": "http://127.0.0.1", "BLOG_AUTO_RELOAD": False})
         started = time.perf_counter()
         body = app.test_client().get("/search-index.json").data
         built = time.perf_counter() - started
-        print(f"{count} posts: index built in {built:.1f} s (posts rendered on the way), "
+        print(f"{count} posts{' (distinct words)' if distinct else ''}: index built in {built:.1f} s (posts rendered on the way), "
               f"{len(body) / 1e6:.2f} MB raw, {len(gzip.compress(body, 6)) / 1e6:.2f} MB gzipped")
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -91,4 +96,5 @@ def main(count: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    numbers = [arg for arg in sys.argv[1:] if arg.isdigit()]
+    main(int(numbers[0]) if numbers else 1000, "--distinct" in sys.argv)

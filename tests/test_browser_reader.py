@@ -188,3 +188,11 @@ def test_no_serious_accessibility_violations(browser, live_url, path, scheme):  
                for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
     context.close()
+
+
+def test_without_javascript_the_search_page_says_so_and_links_the_lists(browser, live_url):  # noqa: F811
+    page, errors, _ = open_page(browser, live_url + "/search/?q=ppo", java_script_enabled=False)
+    assert "Search needs JavaScript" in page.locator("main").inner_text()
+    assert not page.locator(".search-form").is_visible(), "no box that could not work"
+    assert page.locator("main a[href^='/tags/']").count() > 10 and page.locator("main a[href^='/category/']").count() >= 1
+    page.context.close()

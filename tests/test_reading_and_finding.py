@@ -100,6 +100,7 @@ def test_search_page_without_javascript_links_categories_and_tags(client):
     assert "Search needs JavaScript" in noscript
     assert 'href="/category/optimisation/"' in noscript and 'href="/tags/adam/"' in noscript
     assert 'data-index="/search-index.json"' in html and 'data-root="/"' in html
+    assert re.search(r'<form class="search-form"[^>]* hidden', html), "no box that cannot work without JavaScript"
     assert re.search(r'<script src="/assets/js/lunr.min.js" defer>', html)
     assert 'action="/search/"' in client.get("/").get_data(as_text=True), "a search box in the header"
 

@@ -11,6 +11,7 @@
   var index = null;
   var docs = [];
   var MAX_RESULTS = 20;
+  form.hidden = false;
 
   function tokens(text) {
     return lunr.tokenizer(text).map(function (token) { return token.toString(); })
