@@ -26,7 +26,7 @@ __all__ = ["ContentError", "Post", "Problem", "Term", "display_path", "is_public
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # First path segments the blog's own routes use: a post there would be shadowed.
-RESERVED_SLUGS = frozenset({"category", "tags", "series", "assets", "feed.xml", "sitemap.xml", "robots.txt"})
+RESERVED_SLUGS = frozenset({"category", "tags", "series", "assets", "search", "feed.xml", "sitemap.xml", "robots.txt"})
 
 REQUIRED_FIELDS = ("title", "date", "summary", "category")
 OPTIONAL_FIELDS = ("tags", "series", "series_part", "draft", "updated", "links", "bibliography")

@@ -92,13 +92,16 @@ class Blog:
             Collection(pages, content_dir, max_bytes=int(app.config["BLOG_MAX_POST_KB"]) * 1024), content_dir,
             pages=PageCache(int(app.config["BLOG_PAGE_CACHE_MB"]) * 1024 * 1024))
 
+        from . import reader_views  # noqa: F401 - adds search, series feeds and share cards to the blueprint
         from .cli import check_command, freeze_command
+        from .newpost import new_command
         from .views import blueprint
 
         app.register_blueprint(blueprint, url_prefix=app.config["BLOG_URL_PREFIX"] or None)
         app.after_request(relative_redirects)
         app.cli.add_command(check_command)
         app.cli.add_command(freeze_command)
+        app.cli.add_command(new_command)
 
 
 def render_cache_folder(setting: str | Path | None) -> Path | None:

@@ -36,19 +36,32 @@ def _timestamp(day: dt.date) -> dt.datetime:
 def atom_feed(posts: list[Post]) -> bytes:
     """An Atom document of the newest posts, with their full content."""
     config = current_app.config
+    return _atom(posts[:FEED_SIZE], config["BLOG_TITLE"], config["BLOG_TAGLINE"],
+                 external_url("research_blog.index"), external_url("research_blog.feed"))
+
+
+def series_feed(parts: list[Post], series_slug: str) -> bytes:
+    """An Atom document of every visible part of one series, for readers following it."""
+    title = f"{parts[0].series} · {current_app.config['BLOG_TITLE']}"
+    subtitle = f"The {len(parts)} part{'' if len(parts) == 1 else 's'} of the series {parts[0].series}, in part order."
+    return _atom(parts, title, subtitle, external_url("research_blog.series", name=series_slug),
+                 external_url("research_blog.series_feed", name=series_slug))
+
+
+def _atom(posts: list[Post], title: str, subtitle: str, home: str, self_url: str) -> bytes:
+    config = current_app.config
     generator = FeedGenerator()
-    home = external_url("research_blog.index")
     generator.id(home)
-    generator.title(config["BLOG_TITLE"])
-    generator.subtitle(config["BLOG_TAGLINE"])
+    generator.title(title)
+    generator.subtitle(subtitle)
     generator.author({"name": config["BLOG_AUTHOR"]})
     generator.link(href=home, rel="alternate")
-    generator.link(href=external_url("research_blog.feed"), rel="self")
+    generator.link(href=self_url, rel="self")
     generator.language(config["BLOG_LANGUAGE"])
     newest = max((p.updated or p.date for p in posts), default=dt.date(2000, 1, 1))
     generator.updated(_timestamp(newest))
-    # feedgen lists entries newest-added first, so add the oldest first.
-    for post in reversed(posts[:FEED_SIZE]):
+    # feedgen lists entries newest-added first, so add the last one shown first.
+    for post in reversed(posts):
         url = external_url("research_blog.post", slug=post.slug)
         entry = generator.add_entry()
         entry.id(url)

@@ -21,6 +21,7 @@ from . import outfolder
 from .extension import state
 from .outfolder import MARKER  # noqa: F401 - re-exported: tests and tools look for it
 from .pagecache import PageCache
+from .reader_views import READER_CONTENT_ENDPOINTS, reader_freeze_urls
 from .security import netlify_headers
 from .views import CONTENT_ENDPOINTS, freeze_urls
 
@@ -57,7 +58,7 @@ def _blog_freezer(app: Flask):
         """
 
         def _check_endpoints(self, seen_endpoints):
-            super()._check_endpoints(set(seen_endpoints) | CONTENT_ENDPOINTS)
+            super()._check_endpoints(set(seen_endpoints) | CONTENT_ENDPOINTS | READER_CONTENT_ENDPOINTS)
 
     # freeze_urls names every page with arguments, so url_for calls need not be logged (a third of the time).
     return BlogFreezer(app, with_static_files=True, with_no_argument_rules=True, log_url_for=False)
@@ -82,6 +83,7 @@ def _freeze_into(app: Flask, build: Path, base_url: str | None, progress: Callab
         app.config["BLOG_SITE_URL"] = base_url
     freezer = _blog_freezer(app)
     freezer.register_generator(freeze_urls)
+    freezer.register_generator(reader_freeze_urls)
     pages = 0
     with warnings.catch_warnings():
         # A MIME type or URL generator mismatch means a broken static site.

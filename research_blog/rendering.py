@@ -96,7 +96,8 @@ def _new_markdown(math_output: str) -> Markdown:
             "pymdownx.superfences": {
                 "custom_fences": [{"name": "math", "class": "math", "format": fenced_math}]
             },
-            "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight", "guess_lang": False},
+            "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight", "guess_lang": False,
+                                   "pygments_lang_class": True},  # language-python: codeblocks.py labels it
             "toc": {
                 "permalink": "#",
                 "permalink_title": "Link to this section",

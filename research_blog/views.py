@@ -14,6 +14,7 @@ from .citethis import PostCitation, cite_this
 from .content import ContentError, Post
 from .extension import generation, published, state
 from .paging import Pager
+from .related import related_posts
 from .rendering import figure_files, highlight_css
 from .security import META_CONTENT_SECURITY_POLICY, add_security_headers
 from .shipped import shipped_dir
@@ -103,7 +104,7 @@ def post(slug: str):
     return render(
         "post.html", post=found, series=taxonomy.series_position(visible.posts, found),
         previous=previous, following=following, canonical=external_url(".post", slug=slug),
-        problems=_problems_for_the_writer(found),
+        problems=_problems_for_the_writer(found), related=related_posts(visible.posts, found),
     )
 
 
@@ -157,7 +158,8 @@ def series(name: str, number: int):
     if not parts:
         abort(404)
     shown, pager = _page_of(parts, number)
-    return render("series.html", title=parts[0].series, parts=shown, total=len(parts), pager=pager)
+    return render("series.html", title=parts[0].series, parts=shown, total=len(parts), pager=pager,
+                  total_minutes=sum(part.reading_minutes for part in parts))
 
 
 def _site_url_or_404() -> None:

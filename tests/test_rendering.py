@@ -64,7 +64,7 @@ def test_katex_renders_typical_ml_equations():
 
 def test_code_is_highlighted_by_pygments_with_classes_not_inline_styles():
     html = render_markdown("```python\ndef f(x):\n    return x\n```\n").html
-    assert '<div class="highlight">' in html and '<span class="k">def</span>' in html
+    assert '<div class="language-python highlight">' in html and '<span class="k">def</span>' in html
     assert "style=" not in html
 
 

@@ -1,0 +1,173 @@
+"""The search index: built by lunr.py from the same Post objects as the pages.
+
+The browser runs lunr.js (vendored in static/research_blog/js/) over the
+serialized index, so one client works served, frozen (at the root or under a
+sub-path) and embedded: it only needs the index's URL and the blog's root.
+
+What is indexed, per post: the title, the summary, the tags, the headings and
+the words of the body. Math is indexed by the words its TeX spells out
+(``\\operatorname{softmax}`` -> ``softmax``), never by symbols or commands; code
+by its identifiers. From the body, each post keeps the BODY_WORDS words that
+best tell it apart (tf-idf: used often in this post, by few others): with every
+body word, the index of 1,000 posts is 24 MB (4.9 MB gzipped), which no reader
+should download to search (BENCHMARKS.md has the figure with the cut).
+Title, summary, tags and headings are indexed whole.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from html.parser import HTMLParser
+
+from lunr import lunr
+
+from .content import Post
+from .headings import visible_text
+from .rendering import TocEntry
+from .views import format_date as shown_date  # the date as every page shows it
+
+# Boosts: a word in the title says far more about a post than one in its body.
+FIELDS = (
+    {"field_name": "title", "boost": 10},
+    {"field_name": "tags", "boost": 6},
+    {"field_name": "summary", "boost": 4},
+    {"field_name": "headings", "boost": 3},
+    {"field_name": "body", "boost": 1},
+)
+SUMMARY_CHARS = 220  # what a result shows under its title
+BODY_WORDS = 40  # distinctive body words kept per post
+
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+
+
+def tex_words(tex: str) -> list[str]:
+    """The words a formula spells out: ``\\operatorname{softmax}(x)`` -> ``["softmax"]``.
+
+    Commands (``\\frac``, ``\\mathbb``) are notation, and single letters are
+    variables: neither is what a reader types into a search box.
+    """
+    return [word for word in _WORD.findall(_TEX_COMMAND.sub(" ", tex)) if len(word) > 1 and not word.isdigit()]
+
+
+class _BodyText(HTMLParser):
+    """Collect a post body's searchable words: prose as written, math by its TeX, code by identifiers."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+        self._skip = 0      # inside something a reader does not read as text (KaTeX's boxes, permalinks)
+        self._code = 0      # inside <code> or <pre>
+        self._mathml = 0    # inside KaTeX's MathML copy: only its <annotation> (the TeX) is read
+        self._tex = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if self._skip or "katex-html" in classes or "headerlink" in classes or "footnote-backref" in classes:
+            self._skip += 1
+        elif self._mathml or "katex-mathml" in classes:
+            self._mathml += 1
+            self._tex = tag == "annotation"
+        elif tag in ("code", "pre"):
+            self._code += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip:
+            self._skip -= 1
+        elif self._mathml:
+            self._mathml -= 1
+            self._tex = False
+        elif tag in ("code", "pre") and self._code:
+            self._code -= 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        pass  # <img>, <br>: no text, and no end tag to balance
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._tex:
+            self.words.extend(tex_words(data))
+        elif self._code:
+            self.words.extend(_IDENTIFIER.findall(data))
+        elif not self._mathml:
+            self.words.extend(_WORD.findall(data))
+
+
+def body_words(html: str) -> Counter[str]:
+    """How often each searchable word of a rendered body occurs (casefolded, in order of first use)."""
+    parser = _BodyText()
+    parser.feed(html)
+    parser.close()
+    return Counter(word.casefold() for word in parser.words)
+
+
+def _heading_texts(entries: Iterable[TocEntry]) -> list[str]:
+    texts = []
+    for entry in entries:
+        texts.append(" ".join(tex_words_in_label(entry.label_html)))
+        texts.extend(_heading_texts(entry.children))
+    return texts
+
+
+def tex_words_in_label(label_html: str) -> list[str]:
+    """A contents label's words: the visible text of prose, the TeX words of its math."""
+    parser = _BodyText()
+    parser.feed(label_html)
+    parser.close()
+    return parser.words or visible_text(label_html).split()
+
+
+def search_document(ref: str, post: Post, body: list[str]) -> dict[str, str]:
+    return {
+        "id": ref,
+        "title": post.title,
+        "tags": " ".join(tag.name for tag in post.tags),
+        "summary": post.summary,
+        "headings": " ".join(_heading_texts(post.rendered.toc)),
+        "body": " ".join(body),
+    }
+
+
+def distinctive_words(bodies: list[Counter[str]], keep: int = BODY_WORDS) -> list[list[str]]:
+    """For each body, the ``keep`` words of highest tf-idf (ties: first use).
+
+    A word every post uses ("the", "model" on an ML blog) scores 0 and is never
+    kept; a word one post uses all the time scores highest.
+    """
+    used_by = Counter(word for counts in bodies for word in counts)
+    total = len(bodies)
+
+    def score(counts: Counter[str], word: str) -> float:
+        return counts[word] * math.log(total / used_by[word])
+
+    return [sorted(counts, key=lambda w, c=counts: -score(c, w))[:keep] for counts in bodies]
+
+
+def _short(text: str, limit: int = SUMMARY_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def search_payload(posts: list[Post]) -> dict:
+    """The JSON a browser downloads: lunr's serialized index and what a result shows.
+
+    Documents are referred to by their position in ``docs`` (short refs keep the
+    index small); each entry is ``[slug, title, summary, ISO date, date as shown, reading minutes]``.
+    """
+    bodies = distinctive_words([body_words(post.rendered.html) for post in posts])
+    documents = [search_document(str(number), post, body) for number, (post, body) in enumerate(zip(posts, bodies, strict=True))]
+    index = lunr(ref="id", fields=list(FIELDS), documents=documents).serialize() if posts else _empty_index()
+    docs = [[post.slug, post.title, _short(post.summary), post.date.isoformat(), shown_date(post.date), post.reading_minutes]
+            for post in posts]
+    return {"version": 1, "index": index, "docs": docs}
+
+
+def _empty_index() -> dict:
+    # lunr.py cannot build from no documents (it averages field lengths over them);
+    # this is what it would write, and what lunr.js loads, for a blog with nothing public yet.
+    return {"version": "2.3.9", "fields": [f["field_name"] for f in FIELDS], "fieldVectors": [],
+            "invertedIndex": [], "pipeline": ["stemmer"]}

@@ -1,0 +1,223 @@
+"""Series navigation, search index, code labels, share meta and cards, related posts (server side)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+
+from conftest import ASSETS, make_app
+from lunr.index import Index
+from PIL import Image
+
+from research_blog import cards
+from research_blog.codeblocks import label_code_blocks
+from research_blog.rendering import render_markdown
+from research_blog.search import body_words, distinctive_words, tex_words
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_every_part_has_a_series_box_with_its_parts_and_the_current_one_marked(client):
+    html = client.get("/series-part-two/").get_data(as_text=True)
+    box = html[html.index('class="series-box"'):html.index('class="tldr"')]
+    assert "Part 2 of 2 in the series" in box and 'href="/series/optimisers/">Optimisers</a>' in box
+    assert '<a href="/series-part-one/">Optimisers part 1: SGD</a>' in box
+    assert '<span aria-current="page">Optimisers part 2: Adam</span>' in box
+    assert html.index('class="series-box"') < html.index('class="post-body"'), "near the top"
+
+
+def test_parts_link_to_the_previous_and_next_part_at_the_end(client):
+    first = client.get("/series-part-one/").get_data(as_text=True)
+    steps = first[first.index('class="series-steps"'):]
+    assert 'class="next" href="/series-part-two/"><span>Part 2 →</span>' in steps
+    second = client.get("/series-part-two/").get_data(as_text=True)
+    steps = second[second.index('class="series-steps"'):]
+    assert 'class="prev" href="/series-part-one/"><span>← Part 1</span>' in steps
+    assert 'href="/series/optimisers/"><span>Series complete</span>' in steps
+    assert 'class="series-box"' not in client.get("/attention/").get_data(as_text=True)
+
+
+def test_series_page_shows_summaries_reading_times_and_the_total(app, client):
+    html = client.get("/series/optimisers/").get_data(as_text=True)
+    with app.test_request_context():
+        from research_blog.extension import public_posts
+        parts = [p for p in public_posts() if p.series_slug == "optimisers"]
+    total = sum(p.reading_minutes for p in parts)
+    assert f"{total} min read in all" in html
+    for part in parts:
+        assert part.summary.replace("'", "&#39;") in html
+    assert 'href="/series/optimisers/feed.xml"' in html
+
+
+def test_each_series_has_its_own_feed():
+    client = make_app().test_client()
+    response = client.get("/series/optimisers/feed.xml")
+    assert response.status_code == 200 and "xml" in response.content_type
+    feed = ET.fromstring(response.data)
+    titles = [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")]
+    assert sorted(titles) == ["Optimisers part 1: SGD", "Optimisers part 2: Adam"]
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "https://example.org/series/optimisers/feed.xml"
+    assert client.get("/series/nothing/feed.xml").status_code == 404
+    assert make_app(BLOG_SITE_URL=None).test_client().get("/series/optimisers/feed.xml").status_code == 404
+
+
+def test_search_index_holds_exactly_the_public_posts(client):
+    payload = client.get("/search-index.json").get_json()
+    slugs = {doc[0] for doc in payload["docs"]}
+    assert slugs == {"attention", "scholarly", "series-part-one", "series-part-two"}, "no drafts, no scheduled posts"
+    index = Index.load(payload["index"])
+    found = [payload["docs"][int(r["ref"])][0] for r in index.search("adam")]
+    assert found[0] == "series-part-two"
+    assert [payload["docs"][int(r["ref"])][0] for r in index.search("bias")] == ["series-part-two"], "headings"
+    assert payload["docs"][0][0] == "attention"
+
+
+def test_shown_drafts_are_searchable_only_while_writing():
+    payload = make_app(BLOG_SHOW_DRAFTS=True).test_client().get("/search-index.json").get_json()
+    assert "draft-idea" in {doc[0] for doc in payload["docs"]}
+
+
+def test_math_is_indexed_by_its_words_and_code_by_its_identifiers():
+    assert tex_words(r"\operatorname{softmax}\!\left(\frac{QK^\top}{\sqrt{d}}\right) V") == ["softmax", "QK"]
+    html = render_markdown("The **loss** is $\\operatorname{KL}(p \\| q)$.\n\n```python\nregister_buffer(x)\n```\n").html
+    words = body_words(html)
+    assert "loss" in words and "kl" in words and "register_buffer" in words
+    assert "operatorname" not in words and "mathml" not in " ".join(words) and "x" not in words
+
+
+def test_the_body_keeps_its_most_distinctive_words():
+    from collections import Counter
+
+    bodies = [Counter(common=5, rare=1), Counter(common=1, other=1, often=3), Counter(common=2)]
+    assert distinctive_words(bodies, keep=1) == [["rare"], ["often"], ["common"]]
+
+
+def test_search_page_without_javascript_links_categories_and_tags(client):
+    html = client.get("/search/").get_data(as_text=True)
+    noscript = html[html.index("<noscript>"):html.index("</noscript>")]
+    assert "Search needs JavaScript" in noscript
+    assert 'href="/category/optimisation/"' in noscript and 'href="/tags/adam/"' in noscript
+    assert 'data-index="/search-index.json"' in html and 'data-root="/"' in html
+    assert re.search(r'<form class="search-form"[^>]* hidden', html), "no box that cannot work without JavaScript"
+    assert re.search(rf'<script src="/{ASSETS}/js/lunr.min.js" defer>', html)
+    assert 'action="/search/"' in client.get("/").get_data(as_text=True), "a search box in the header"
+
+
+def test_code_blocks_are_labelled_with_their_language(client):
+    html = client.get("/attention/").get_data(as_text=True)
+    assert '<div class="language-python highlight"><span class="code-lang">Python</span><pre tabindex="0">' in html
+    assert f'src="/{ASSETS}/js/code.js"' in html
+    assert "code-lang" not in label_code_blocks(render_markdown("```\nplain\n```\n").html)
+
+
+def test_posts_carry_open_graph_twitter_and_json_ld(client):
+    html = client.get("/series-part-two/").get_data(as_text=True)
+    for tag in ('<meta property="og:type" content="article">', '<meta property="og:title" content="Optimisers part 2: Adam">',
+                '<meta property="og:url" content="https://example.org/series-part-two/">',
+                '<meta property="og:image" content="https://example.org/series-part-two/card.png">',
+                '<meta property="article:published_time" content="2024-02-01">',
+                '<meta property="article:modified_time" content="2024-02-05">',
+                '<meta name="twitter:card" content="summary_large_image">'):
+        assert tag in html, tag
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["@type"] == "BlogPosting" and data["headline"] == "Optimisers part 2: Adam"
+    assert data["datePublished"] == "2024-02-01" and data["dateModified"] == "2024-02-05"
+
+
+def test_without_a_site_url_there_is_no_share_meta():
+    html = make_app(BLOG_SITE_URL=None).test_client().get("/attention/").get_data(as_text=True)
+    assert "og:url" not in html and "ld+json" not in html
+
+
+def test_share_card_is_a_1200x630_png_drawn_once_per_title(client):
+    cards.card_png.cache_clear()
+    response = client.get("/series-part-two/card.png")
+    assert response.status_code == 200 and response.content_type == "image/png"
+    assert Image.open(io.BytesIO(response.data)).size == (1200, 630)
+    assert client.get("/series-part-two/card.png").data == response.data
+    info = cards.card_png.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
+    assert client.get("/draft-idea/card.png").status_code == 404
+
+
+def test_a_very_long_title_still_fits_the_card():
+    png = cards.card_png("word " * 80, None, "Blog")
+    assert Image.open(io.BytesIO(png)).size == (1200, 630)
+
+
+def _post(slug, tags=(), series=None, part=None, day=1):
+    import datetime as dt
+    from pathlib import Path
+
+    from research_blog.content import Post, Term
+
+    return Post(slug=slug, title=slug, date=dt.date(2024, 1, day), summary="s", category="c", body="b",
+                source=Path(f"{slug}.md"), tags=tuple(Term(t, t) for t in tags), series=series, series_part=part)
+
+
+def test_related_posts_rank_shared_series_and_tags_and_skip_the_adjacent_parts():
+    from research_blog.related import related_posts
+
+    one, two, three = (_post(f"part-{n}", ["rl"], "S", n) for n in (1, 2, 3))
+    both_tags = _post("both", ["rl", "ppo"], day=5)
+    one_tag_new, one_tag_old = _post("new", ["rl"], day=9), _post("old", ["rl"], day=2)
+    unrelated = _post("other", ["cooking"])
+    posts = [one_tag_new, both_tags, three, two, one_tag_old, one, unrelated]  # newest first
+    assert [p.slug for p in related_posts(posts, one)] == ["part-3", "new", "both"], \
+        "part 2 is linked as the next part already; ties go to the newer post"
+    assert [p.slug for p in related_posts(posts, _post("q", ["ppo", "rl"]))] == ["both", "new", "part-3"]
+    assert related_posts(posts, unrelated) == []
+
+
+def test_related_posts_appear_at_the_end_of_a_post(pages_copy):
+    (pages_copy / "more-adam.md").write_text('---\ntitle: "More Adam"\ndate: 2024-03-01\nsummary: "s"\n'
+                                             'category: Optimisation\ntags: [adam]\n---\n\nText.\n')
+    client = make_app(pages_copy).test_client()
+    html = client.get("/series-part-two/").get_data(as_text=True)
+    related = html[html.index('class="related"'):html.index("</section>", html.index('class="related"'))]
+    assert 'href="/more-adam/">More Adam</a>' in related and "series-part-one" not in related
+    (pages_copy / "lonely.md").write_text('---\ntitle: "Lonely"\ndate: 2024-03-02\nsummary: "s"\n'
+                                          'category: Elsewhere\ntags: [unshared]\n---\n\nText.\n')
+    client = make_app(pages_copy).test_client()
+    assert 'class="related"' not in client.get("/lonely/").get_data(as_text=True), "nothing shared, nothing listed"
+
+
+def test_reading_order_links_are_not_repeated_for_series_neighbours(client):
+    html = client.get("/series-part-two/").get_data(as_text=True)
+    assert "<span>← Previous</span>" not in html, "part 1 is linked as the previous part already"
+    assert 'class="next" href="/attention/"><span>Next →</span>' in html, "the next post outside the series"
+
+
+def test_freeze_writes_search_cards_and_series_feeds_under_a_sub_path(tmp_path):
+    from crawl import crawl, file_fetcher
+
+    from research_blog.freeze import freeze_site
+
+    out = tmp_path / "site"
+    freeze_site(make_app(), out, "https://user.github.io/research/")
+    for needed in ("search/index.html", "search-index.json", "series/optimisers/feed.xml", "attention/card.png"):
+        assert (out / needed).is_file(), needed
+    search = (out / "search" / "index.html").read_text()
+    assert 'data-index="/research/search-index.json"' in search and 'data-root="/research/"' in search
+    assert "draft-idea" not in (out / "search-index.json").read_text()
+    post = (out / "attention" / "index.html").read_text()
+    assert 'content="https://user.github.io/research/attention/card.png"' in post
+    visited, broken = crawl(file_fetcher(out, "/research/"), ["/research/", "/research/search/"])
+    assert not broken and f"/research/{ASSETS}/js/search.js" in visited
+
+
+def test_embedded_search_points_into_the_prefix():
+    from test_embedded import make_host
+
+    client = make_host().test_client()
+    html = client.get("/blog/search/").get_data(as_text=True)
+    assert 'data-index="/blog/search-index.json"' in html and 'data-root="/blog/"' in html
+    assert client.get("/blog/search-index.json").status_code == 200
+    assert client.get("/blog/attention/card.png").status_code == 200
+
+
+def test_a_blog_with_nothing_public_has_an_empty_search_index(tmp_path):
+    payload = make_app(tmp_path).test_client().get("/search-index.json").get_json()
+    assert payload["docs"] == [] and Index.load(payload["index"]).search("anything") == []
