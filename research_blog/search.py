@@ -20,13 +20,15 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from html.parser import HTMLParser
+from html import unescape
+from pathlib import Path
 
 from lunr import lunr
 
 from .content import Post
 from .headings import visible_text
-from .rendering import TocEntry
+from .rendercache import fingerprint
+from .rendering import PIPELINE, TocEntry, disk_cache
 from .views import format_date as shown_date  # the date as every page shows it
 
 # Boosts: a word in the title says far more about a post than one in its body.
@@ -54,19 +56,36 @@ def tex_words(tex: str) -> list[str]:
     return [word for word in _WORD.findall(_TEX_COMMAND.sub(" ", tex)) if len(word) > 1 and not word.isdigit()]
 
 
-class _BodyText(HTMLParser):
+# One pass of a regular expression over the rendered HTML: a tag, or the text up
+# to the next tag. Python's HTMLParser does the same work about ten times slower,
+# which at a thousand posts was most of a freeze.
+_TOKEN = re.compile(r"<(/?)([A-Za-z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>|<!--.*?-->|([^<]+)|<", re.S)
+_CLASS = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+class _BodyText:
     """Collect a post body's searchable words: prose as written, math by its TeX, code by identifiers."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.words: list[str] = []
         self._skip = 0      # inside something a reader does not read as text (KaTeX's boxes, permalinks)
         self._code = 0      # inside <code> or <pre>
         self._mathml = 0    # inside KaTeX's MathML copy: only its <annotation> (the TeX) is read
         self._tex = False
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        classes = (dict(attrs).get("class") or "").split()
+    def feed(self, html: str) -> None:
+        for found in _TOKEN.finditer(html):
+            closing, tag, attrs, text = found.groups()
+            if text is not None:
+                self._data(unescape(text))
+            elif tag and closing:
+                self._end(tag.lower())
+            elif tag and not attrs.rstrip().endswith("/"):  # <img ... /> has no end tag to balance
+                self._start(tag.lower(), attrs)
+
+    def _start(self, tag: str, attrs: str) -> None:
+        found = _CLASS.search(attrs)
+        classes = next((group for group in found.groups() if group is not None), "").split() if found else []
         if self._skip or "katex-html" in classes or "headerlink" in classes or "footnote-backref" in classes:
             self._skip += 1
         elif self._mathml or "katex-mathml" in classes:
@@ -75,7 +94,7 @@ class _BodyText(HTMLParser):
         elif tag in ("code", "pre"):
             self._code += 1
 
-    def handle_endtag(self, tag: str) -> None:
+    def _end(self, tag: str) -> None:
         if self._skip:
             self._skip -= 1
         elif self._mathml:
@@ -84,10 +103,7 @@ class _BodyText(HTMLParser):
         elif tag in ("code", "pre") and self._code:
             self._code -= 1
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        pass  # <img>, <br>: no text, and no end tag to balance
-
-    def handle_data(self, data: str) -> None:
+    def _data(self, data: str) -> None:
         if self._skip:
             return
         if self._tex:
@@ -102,8 +118,21 @@ def body_words(html: str) -> Counter[str]:
     """How often each searchable word of a rendered body occurs (casefolded, in order of first use)."""
     parser = _BodyText()
     parser.feed(html)
-    parser.close()
     return Counter(word.casefold() for word in parser.words)
+
+
+_SEARCH_RULE = fingerprint([Path(__file__).read_bytes()])
+
+
+def post_words(post: Post) -> Counter[str]:
+    """``body_words`` of the post's HTML, kept on disk beside its render (ms a post, a thousand posts)."""
+    key = fingerprint(["search-words", _SEARCH_RULE, PIPELINE, post.library.digest, post.body])
+    stored = disk_cache().get(key)
+    if stored is not None:
+        return Counter(dict(stored))
+    counts = body_words(post.rendered.html)
+    disk_cache().put(key, list(counts.items()))
+    return counts
 
 
 def _heading_texts(entries: Iterable[TocEntry]) -> list[str]:
@@ -118,7 +147,6 @@ def tex_words_in_label(label_html: str) -> list[str]:
     """A contents label's words: the visible text of prose, the TeX words of its math."""
     parser = _BodyText()
     parser.feed(label_html)
-    parser.close()
     return parser.words or visible_text(label_html).split()
 
 
@@ -158,7 +186,7 @@ def search_payload(posts: list[Post]) -> dict:
     Documents are referred to by their position in ``docs`` (short refs keep the
     index small); each entry is ``[slug, title, summary, ISO date, date as shown, reading minutes]``.
     """
-    bodies = distinctive_words([body_words(post.rendered.html) for post in posts])
+    bodies = distinctive_words([post_words(post) for post in posts])
     documents = [search_document(str(number), post, body) for number, (post, body) in enumerate(zip(posts, bodies, strict=True))]
     index = lunr(ref="id", fields=list(FIELDS), documents=documents).serialize() if posts else _empty_index()
     docs = [[post.slug, post.title, _short(post.summary), post.date.isoformat(), shown_date(post.date), post.reading_minutes]
