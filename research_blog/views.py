@@ -133,9 +133,7 @@ def figure(slug: str, filename: str):
 def category(name: str, number: int):
     """List the posts of one category, a page at a time."""
     visible = published()
-    heading = visible.categories.get(name) or abort(404)
-    shown, pager = _page_of(visible.in_category[name], number)
-    return render("list.html", heading=heading, kind="Category", posts=shown, pager=pager)
+    return _list_page("Category", visible.categories, visible.in_category, name, number)
 
 
 @blueprint.route("/tags/<name>/", defaults={"number": 1})
@@ -144,9 +142,13 @@ def category(name: str, number: int):
 def tag(name: str, number: int):
     """List the posts carrying one tag, a page at a time."""
     visible = published()
-    heading = visible.tags.get(name) or abort(404)
-    shown, pager = _page_of(visible.with_tag[name], number)
-    return render("list.html", heading=heading, kind="Tag", posts=shown, pager=pager)
+    return _list_page("Tag", visible.tags, visible.with_tag, name, number)
+
+
+def _list_page(kind: str, names: dict[str, str], members: dict[str, list[Post]], name: str, number: int):
+    heading = names.get(name) or abort(404)
+    shown, pager = _page_of(members[name], number)
+    return render("list.html", heading=heading, kind=kind, posts=shown, pager=pager)
 
 
 @blueprint.route("/series/<name>/", defaults={"number": 1})

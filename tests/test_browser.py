@@ -132,8 +132,7 @@ Some text.
 
 @pytest.fixture
 def frozen_hostile_site(tmp_path):
-    from functools import partial
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from statichost import serving
 
     from research_blog.freeze import freeze_site
 
@@ -141,14 +140,8 @@ def frozen_hostile_site(tmp_path):
     pages.mkdir()
     (pages / "raw.md").write_text(HOSTILE_POST)
     freeze_site(make_app(pages), tmp_path / "site")
-    quiet = type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *args: None})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(quiet, directory=str(tmp_path / "site")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(tmp_path / "site") as base:
+        yield base
 
 
 def test_frozen_pages_block_raw_html_scripts_on_a_host_without_headers(browser, frozen_hostile_site):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from conftest import PROJECT_ROOT, make_app
 from crawl import client_fetcher, crawl
+from statichost import serving
 from test_browser import browser, live_url, open_page  # noqa: F401 - shared fixtures
 
 from research_blog.freeze import freeze_site
@@ -100,14 +98,8 @@ def test_header_search_box_opens_the_search_page_with_results(browser, live_url)
 def frozen_under_research(tmp_path_factory):
     root = tmp_path_factory.mktemp("static-host")
     freeze_site(make_app(PROJECT_ROOT / "pages"), root / "research", "http://127.0.0.1/research/")
-    quiet = type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *args: None})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/research"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(root) as base:
+        yield f"{base}/research"
 
 
 def test_search_works_in_a_site_frozen_under_a_sub_path(browser, frozen_under_research):  # noqa: F811
