@@ -38,6 +38,8 @@ def format_date(day: dt.date) -> str:
 def asset_url(filename: str) -> str:
     """The fingerprinted URL of a static file (see assets.py)."""
     return url_for("research_blog.asset", version=assets.version(current_app.debug), filename=filename)
+
+
 @blueprint.app_template_global("research_blog_cite_this")
 def cite_this_post(post: Post, url: str | None) -> PostCitation:
     """The "Cite this post" block of ``post`` (namespaced: the global is app-wide)."""
