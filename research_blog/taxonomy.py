@@ -36,14 +36,6 @@ def reading_order(posts: list[Post]) -> list[Post]:
     return sorted(posts, key=lambda p: (p.date, p.series_part or 0, p.title.casefold()))
 
 
-def neighbours(posts: list[Post], post: Post) -> tuple[Post | None, Post | None]:
-    ordered = reading_order(posts)
-    index = ordered.index(post)
-    before = ordered[index - 1] if index > 0 else None
-    after = ordered[index + 1] if index + 1 < len(ordered) else None
-    return before, after
-
-
 def _names_by_slug(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Slug -> the spelling most posts use (ties: the first in sorted order).
 
