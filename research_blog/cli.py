@@ -41,8 +41,10 @@ def check_command() -> None:
               show_default=True, help="Folder to write the static site to (replaced whole on success).")
 @click.option("--base-url", default=None,
               help="Where the site will be published, e.g. https://user.github.io/research/ .")
+@click.option("--all", "render_all_pages", is_flag=True,
+              help="Render every page, reusing none of the last freeze's (after changing a host app's own code).")
 @with_appcontext
-def freeze_command(out: Path, base_url: str | None) -> None:
+def freeze_command(out: Path, base_url: str | None, render_all_pages: bool) -> None:
     """Validate the content, then write the whole site as static files."""
     from .freeze import FreezeError, freeze_site
 
@@ -55,7 +57,8 @@ def freeze_command(out: Path, base_url: str | None) -> None:
     if base_url and not base_url.endswith("/"):
         base_url += "/"
     try:
-        report = freeze_site(current_app._get_current_object(), out, base_url, progress=click.echo)
+        report = freeze_site(current_app._get_current_object(), out, base_url, progress=click.echo,
+                             reuse=not render_all_pages)
     except FreezeError as error:
         click.echo(f"Error: {error}", err=True)
         raise SystemExit(1) from None

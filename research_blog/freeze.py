@@ -22,6 +22,7 @@ from .extension import state
 from .outfolder import MARKER  # noqa: F401 - re-exported: tests and tools look for it
 from .pagecache import PageCache
 from .reader_views import READER_CONTENT_ENDPOINTS, reader_freeze_urls
+from .reuse import reuse_or_build
 from .security import netlify_headers
 from .views import CONTENT_ENDPOINTS, freeze_urls
 
@@ -75,12 +76,14 @@ def _write_extras(app: Flask, root: Path, base_url: str | None) -> None:
     (root / "_headers").write_text(netlify_headers(), encoding="utf-8")
 
 
-def _freeze_into(app: Flask, build: Path, base_url: str | None, progress: Callable[[str], None]) -> int:
+def _freeze_into(app: Flask, build: Path, base_url: str | None, progress: Callable[[str], None],
+                 previous: dict[str, tuple[str, Path]], digests: dict[str, str]) -> int:
     from flask_frozen import FrozenFlaskWarning
 
     app.config.update(FREEZER_DESTINATION=str(build), FREEZER_BASE_URL=base_url, FREEZER_REMOVE_EXTRA_FILES=False)
     if base_url:
         app.config["BLOG_SITE_URL"] = base_url
+    app.config["FREEZER_SKIP_EXISTING"] = reuse_or_build(app, previous, build, digests)
     freezer = _blog_freezer(app)
     freezer.register_generator(freeze_urls)
     freezer.register_generator(reader_freeze_urls)
@@ -96,8 +99,12 @@ def _freeze_into(app: Flask, build: Path, base_url: str | None, progress: Callab
 
 
 def freeze_site(app: Flask, out: Path, base_url: str | None = None,
-                progress: Callable[[str], None] = lambda line: None) -> FreezeReport:
-    """Freeze ``app`` into ``out`` (atomically), with links for ``base_url`` if given."""
+                progress: Callable[[str], None] = lambda line: None, reuse: bool = True) -> FreezeReport:
+    """Freeze ``app`` into ``out`` (atomically), with links for ``base_url`` if given.
+
+    ``reuse``: link the files of the last freeze into ``out`` that nothing they
+    depend on has changed since (reuse.py) instead of rendering them again.
+    """
     out = out.resolve()
     _site_url_or_refuse(app, base_url)
     started = time.perf_counter()
@@ -108,14 +115,16 @@ def freeze_site(app: Flask, out: Path, base_url: str | None = None,
             outfolder.check_destination(out, state(app).content_dir)
             progress(f"Freezing into {out} ...")
             build = outfolder.new_build_folder(out)
-            saved = {key: app.config.get(key) for key in ("FREEZER_DESTINATION", "FREEZER_BASE_URL", "BLOG_SITE_URL")}
+            saved = {key: app.config.get(key) for key in
+                     ("FREEZER_DESTINATION", "FREEZER_BASE_URL", "FREEZER_SKIP_EXISTING", "BLOG_SITE_URL")}
+            previous, digests = outfolder.previous_digests(out) if reuse else {}, {}
             # Each page is requested once: keeping it in the page cache would only cost memory.
             blog, serving_cache = state(app), state(app).pages
             blog.pages = PageCache(0)
             try:
-                pages = _freeze_into(app, build, base_url, progress)
+                pages = _freeze_into(app, build, base_url, progress, previous, digests)
                 size = sum(f.stat().st_size for f in build.rglob("*") if f.is_file())
-                outfolder.finish_and_swap(build, out)
+                outfolder.finish_and_swap(build, out, digests)
             except BaseException:
                 shutil.rmtree(build, ignore_errors=True)
                 raise

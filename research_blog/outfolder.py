@@ -100,15 +100,44 @@ def _empty_folders(root: Path) -> list[str]:
             if not subfolders and not names and Path(folder) != root]
 
 
-def _previous_files(out: Path) -> set[str] | None:
-    """What the last freeze wrote, or None for a marker from before the list was kept."""
+def _marker_lines(out: Path) -> list[str] | None:
+    """The marker's lines after its header; None for a marker from before the list was kept."""
     marker = out / MARKER
     if not marker.is_file():
-        return set()
+        return []
     lines = marker.read_text(encoding="utf-8").splitlines()
     if not lines or lines[0] != _MARKER_HEADER.rstrip("\n"):
         return None
-    return {line for line in lines[1:] if line}
+    return [line for line in lines[1:] if line]
+
+
+def _previous_files(out: Path) -> set[str] | None:
+    """What the last freeze wrote, or None for a marker from before the list was kept."""
+    lines = _marker_lines(out)
+    return None if lines is None else {line.split("\t")[0] for line in lines}
+
+
+def previous_digests(out: Path) -> dict[str, tuple[str, Path]]:
+    """The last freeze's files that carry a digest (reuse.py) and are as it left them.
+
+    A file edited, replaced or deleted since is left out, so it is built anew.
+    """
+    found = {}
+    for line in _marker_lines(out) or []:
+        name, _, rest = line.partition("\t")
+        digest, _, stamp = rest.partition("\t")
+        path = out / name
+        if digest and stamp == _stamp(path):
+            found[name] = (digest, path)
+    return found
+
+
+def _stamp(path: Path) -> str:
+    try:
+        found = path.lstat()
+    except OSError:
+        return ""
+    return f"{found.st_size}:{found.st_mtime_ns}:{found.st_ino}"
 
 
 def _yours(out: Path) -> list[str]:
@@ -133,15 +162,21 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def finish_and_swap(build: Path, out: Path) -> None:
-    """Write the marker, carry over what was not ours, and put ``build`` in ``out``'s place."""
+def finish_and_swap(build: Path, out: Path, digests: dict[str, str] | None = None) -> None:
+    """Write the marker, carry over what was not ours, and put ``build`` in ``out``'s place.
+
+    ``digests``: what each built file depends on (reuse.py), kept in the marker
+    with the file's size, time and inode so the next freeze can trust it.
+    """
+    digests = digests or {}
     written = _files_under(build)
     yours = _yours(out)
     clashes = sorted(set(yours) & set(written))
     if clashes:
         raise OutputFolderError(f"{out / clashes[0]} was not written by the last freeze, but this one writes it: "
                                 "move your file away (or delete it) and freeze again")
-    (build / MARKER).write_text(_MARKER_HEADER + "".join(f"{name}\n" for name in written), encoding="utf-8")
+    lines = [f"{name}\t{digests[name]}\t{_stamp(build / name)}" if name in digests else name for name in written]
+    (build / MARKER).write_text(_MARKER_HEADER + "".join(f"{line}\n" for line in lines), encoding="utf-8")
     for name in yours:
         _link_or_copy(out / name, build / name)
     for name in _empty_folders(out) if out.is_dir() else []:

@@ -1,0 +1,162 @@
+"""Which pages of the last freeze can be reused as they are.
+
+Each frozen file gets a digest of everything its bytes depend on; a freeze
+whose digest for a file matches the last freeze's (and whose copy of the file
+is untouched) links the old file into the new build instead of rendering it.
+
+What a page depends on is kept coarse on purpose, so it cannot be wrong:
+
+* every page: the engine's code, templates and static files, the library
+  versions, the URL rules, the settings, and the *listing* of the site, which
+  is every visible post's front matter, reading time and place (a new post, a
+  changed title or a tag edit therefore rebuilds every page);
+* a post page, and the feeds and search index, also: the text of the bodies
+  they show. An edit to one post's body rebuilds its page, the feeds it is in
+  and the search index, and nothing else.
+
+A host app's context processors are outside what is seen here: ``flask freeze
+--all`` renders every page regardless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from importlib import metadata
+from pathlib import Path
+
+from flask import Flask
+
+from . import assets
+from .content import Post
+from .extension import published, state
+from .feeds import FEED_SIZE
+from .rendering import PIPELINE
+
+_PACKAGE = Path(__file__).parent
+_LIBRARIES = ("flask", "jinja2", "werkzeug", "frozen-flask", "markdown", "pymdown-extensions", "pygments",
+              "mini-racer", "feedgen", "pybtex", "pillow")
+_URL_SETTINGS = ("SERVER_NAME", "APPLICATION_ROOT", "PREFERRED_URL_SCHEME", "FREEZER_BASE_URL")
+
+
+def _hash(parts: Iterable[str | bytes]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+def _engine(app: Flask) -> list[str | bytes]:
+    """The code, templates (the host's overrides included), static files and libraries."""
+    code = [path.read_bytes() for path in sorted(_PACKAGE.glob("*.py"))]
+    loader = app.jinja_env.loader
+    templates = []
+    for name in sorted(loader.list_templates()) if loader else []:
+        templates += [name, loader.get_source(app.jinja_env, name)[0]]
+    versions = []
+    for library in _LIBRARIES:
+        try:
+            versions.append(f"{library}=={metadata.version(library)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{library} missing")
+    return [*code, *templates, *versions, PIPELINE, assets.version()]
+
+
+def _settings(app: Flask) -> list[str]:
+    keys = sorted(key for key in app.config if key.startswith("BLOG_") or key in _URL_SETTINGS)
+    rules = sorted(f"{rule.rule} {rule.endpoint}" for rule in app.url_map.iter_rules())
+    return [f"{key}={app.config[key]!r}" for key in keys] + rules
+
+
+def _listing_entry(post: Post) -> str:
+    # Everything a page may show of a post other than its body (repr leaves the body out: see below).
+    return repr((post.slug, post.title, post.date, post.summary, post.category, post.tags, post.series,
+                 post.series_part, post.draft, post.updated, post.links, post.bibliography,
+                 post.reading_minutes, str(post.source)))
+
+
+def _body(post: Post) -> str:
+    return _hash([post.body, post.library.digest])
+
+
+class PageDigests:
+    """Digests of the frozen files of one freeze, by endpoint and URL arguments."""
+
+    def __init__(self, app: Flask):
+        with app.app_context():
+            self._visible = published()
+        self._posts = self._visible.posts
+        self._site = _hash([*_engine(app), *_settings(app), *(_listing_entry(post) for post in self._posts)])
+        self._figures_dir = state(app).figures_dir
+        self._static_folder = Path(app.static_folder) if app.static_folder else None
+
+    def digest(self, endpoint: str | None, values: dict) -> str | None:
+        """The digest of one file, or None for one that is always built anew."""
+        shown = self._bodies_shown(endpoint, values)
+        if shown is None:
+            return None
+        return _hash([self._site, endpoint or "", repr(sorted(values.items())), *shown])
+
+    def _bodies_shown(self, endpoint: str | None, values: dict) -> list[str] | None:
+        visible = self._visible
+        if endpoint == "research_blog.post":
+            post = visible.by_slug.get(values.get("slug", ""))
+            return [_body(post)] if post else None
+        if endpoint == "research_blog.feed":
+            return [_body(post) for post in self._posts[:FEED_SIZE]]
+        if endpoint == "research_blog.series_feed":
+            return [_body(post) for post in visible.series_parts(values.get("name", ""))]
+        if endpoint == "research_blog.search_index":
+            return [_body(post) for post in self._posts]
+        if endpoint == "research_blog.figure":
+            return _file_stamp(self._figures_dir / values.get("filename", ""))
+        if endpoint == "static" and self._static_folder:
+            return _file_stamp(self._static_folder / values.get("filename", ""))
+        if endpoint and endpoint.startswith("research_blog."):
+            return []  # the listing and the engine decide it
+        return None  # a host's own page: what it shows is not known here
+
+
+def _file_stamp(path: Path) -> list[str] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return [f"{found.st_size}:{found.st_mtime_ns}"]
+
+
+def reuse_or_build(app: Flask, previous: dict[str, tuple[str, Path]], build: Path,
+                   chosen: dict[str, str]) -> Callable[[str, str], bool]:
+    """Frozen-Flask's FREEZER_SKIP_EXISTING: link an unchanged file of the last build instead of building it.
+
+    ``previous`` maps a file (relative to the build) to its last digest and the
+    file to link; ``chosen`` collects this freeze's digests for the marker.
+    """
+    digests = PageDigests(app)
+    adapter = app.url_map.bind("localhost", script_name=app.config.get("APPLICATION_ROOT") or "/")
+
+    def skip(url: str, path: str) -> bool:
+        relative = Path(path).relative_to(build).as_posix()
+        try:
+            endpoint, values = adapter.match(url, method="GET")
+        except Exception:  # a redirect or a URL no rule matches: build it and let Frozen-Flask judge
+            return False
+        digest = digests.digest(endpoint, values)
+        if digest is None:
+            return False
+        chosen[relative] = digest
+        last = previous.get(relative)
+        if last is None or last[0] != digest:
+            return False
+        target = build / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(last[1], target)
+        except OSError:
+            return False
+        return True
+
+    return skip

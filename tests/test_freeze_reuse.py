@@ -1,0 +1,78 @@
+"""A second freeze reuses the files of the first that nothing they show has changed."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+from conftest import make_app, write_settled
+
+from research_blog import outfolder
+from research_blog.freeze import freeze_site
+
+
+def inodes(out: Path) -> dict[str, int]:
+    return {path.relative_to(out).as_posix(): path.stat().st_ino
+            for path in out.rglob("*") if path.is_file() and path.name != outfolder.MARKER}
+
+
+def same_tree(one: Path, other: Path) -> bool:
+    """Byte for byte the same files (the markers aside: they hold inodes)."""
+    names = set(inodes(one))
+    if names != set(inodes(other)):
+        return False
+    return all(filecmp.cmp(one / name, other / name, shallow=False) for name in names)
+
+
+def test_an_edit_to_one_body_rebuilds_its_page_the_feed_and_the_index_only(pages_copy, tmp_path):
+    out = tmp_path / "site"
+    freeze_site(make_app(pages_copy), out)
+    before = inodes(out)
+    post = pages_copy / "attention.md"
+    write_settled(post, post.read_text(encoding="utf-8") + "\nOne more sentence about heads.\n")
+    freeze_site(make_app(pages_copy), out)
+    after = inodes(out)
+    rebuilt = {name for name in after if after[name] != before.get(name)}
+    assert {"attention/index.html", "feed.xml", "search-index.json"} <= rebuilt
+    # The 404 page and _headers are always written; everything else was reused.
+    assert rebuilt - {"attention/index.html", "feed.xml", "search-index.json", "404.html", "_headers"} == set()
+    assert "One more sentence about heads." in (out / "attention" / "index.html").read_text(encoding="utf-8")
+    freeze_site(make_app(pages_copy), tmp_path / "everything", reuse=False)
+    assert same_tree(out, tmp_path / "everything"), "reused files are exactly what a full freeze writes"
+
+
+def test_a_changed_title_rebuilds_every_page(pages_copy, tmp_path):
+    out = tmp_path / "site"
+    freeze_site(make_app(pages_copy), out)
+    before = inodes(out)
+    post = pages_copy / "attention.md"
+    write_settled(post, post.read_text(encoding="utf-8").replace("title: ", "title: Revisited: ", 1))
+    freeze_site(make_app(pages_copy), out)
+    after = inodes(out)
+    pages = [name for name in after if name.endswith(".html")]
+    assert pages and all(after[name] != before.get(name) for name in pages), "titles show on listings and neighbours"
+    freeze_site(make_app(pages_copy), tmp_path / "everything", reuse=False)
+    assert same_tree(out, tmp_path / "everything")
+
+
+def test_a_setting_or_a_hand_edited_file_is_never_reused(pages_copy, tmp_path):
+    out = tmp_path / "site"
+    freeze_site(make_app(pages_copy), out)
+    (out / "index.html").write_text("edited by hand")
+    freeze_site(make_app(pages_copy), out)
+    assert "edited by hand" not in (out / "index.html").read_text(encoding="utf-8")
+    before = inodes(out)
+    freeze_site(make_app(pages_copy, BLOG_TAGLINE="A new tagline"), out)
+    after = inodes(out)
+    assert all(after[name] != before[name] for name in after if name.endswith(".html"))
+    assert "A new tagline" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_freeze_all_renders_every_page(pages_copy, tmp_path):
+    app = make_app(pages_copy)
+    out = tmp_path / "site"
+    assert app.test_cli_runner().invoke(args=["freeze", "--out", str(out)]).exit_code == 0
+    before = inodes(out)
+    assert app.test_cli_runner().invoke(args=["freeze", "--out", str(out), "--all"]).exit_code == 0
+    after = inodes(out)
+    assert all(after[name] != before[name] for name in after)
