@@ -65,19 +65,40 @@ def _title_lines(draw: ImageDraw.ImageDraw, title: str, width: int) -> tuple[lis
 _CARD_DESIGN = fingerprint([Path(__file__).read_bytes()])
 
 
+def _key(title: str, series_line: str | None, site_name: str) -> str:
+    return fingerprint(["card", _CARD_DESIGN, title, series_line or "", site_name])
+
+
 @lru_cache(maxsize=256)
 def card_png(title: str, series_line: str | None, site_name: str) -> bytes:
     """The share card as PNG bytes: drawn once per title, part, site name and card design, ever.
 
     Kept on disk beside the renders, so a second freeze of a 1,000-post blog draws none.
     """
-    key = fingerprint(["card", _CARD_DESIGN, title, series_line or "", site_name])
+    key = _key(title, series_line, site_name)
     stored = disk_cache().get_packed(key)
     if stored is not None:
         return stored
     png = _draw(title, series_line, site_name)
     disk_cache().put_packed(key, png)
     return png
+
+
+def undrawn(cards: list[tuple[str, str | None, str]]) -> list[tuple[str, str | None, str]]:
+    """The cards not on disk yet (none, when there is no disk to keep them on: drawing ahead would be lost)."""
+    if disk_cache().folder is None:
+        return []
+    return [card for card in dict.fromkeys(cards) if not disk_cache().has(_key(*card))]
+
+
+def draw(title: str, series_line: str | None, site_name: str) -> bytes:
+    """A card drawn now, cached nowhere: for a worker process, whose caller keeps it (``keep_drawn``)."""
+    return _draw(title, series_line, site_name)
+
+
+def keep_drawn(card: tuple[str, str | None, str], png: bytes) -> None:
+    """Keep a card drawn elsewhere (a freeze's worker process) where ``card_png`` finds it."""
+    disk_cache().put_packed(_key(*card), png)
 
 
 def _draw(title: str, series_line: str | None, site_name: str) -> bytes:

@@ -10,7 +10,6 @@ post's own .bib file that it never cites.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 from .bibliographies import unused_entries
@@ -69,15 +68,11 @@ def rendered_problems(post: Post, slugs: set[str], figures_dir: Path) -> list[Pr
     return problems
 
 
-def all_problems(loaded: Loaded, figures_dir: Path, also_render: Iterable[tuple] = ()) -> list[Problem]:
-    """Every problem in the content, loading and rendering checks together.
-
-    ``also_render``: more (body, math output, library) keys to render in the same batch
-    of workers, such as the feed's MathML for a freeze.
-    """
+def all_problems(loaded: Loaded, figures_dir: Path) -> list[Problem]:
+    """Every problem in the content, loading and rendering checks together."""
     problems = list(loaded.problems)
     # Render everything up front, on every core; the checks below then read the caches.
-    render_all([(post.body, "htmlAndMathml", post.library) for post in loaded.posts] + list(also_render))
+    render_all([(post.body, "htmlAndMathml", post.library) for post in loaded.posts])
     slugs = {post.slug for post in loaded.posts}
     for post in loaded.posts:
         problems.extend(rendered_problems(post, slugs, figures_dir))

@@ -9,18 +9,18 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .checks import all_problems
-from .extension import published, state
-from .feeds import FEED_SIZE
+from .extension import state
+from .prepare import prepare_freeze
 
 
 def _problems(for_freeze: bool = False) -> list:
     blog = state()
     loaded = blog.collection.loaded(max_age=0, patient=False)
-    feed = []
     if for_freeze and not loaded.problems:
-        # The feed's MathML renders join the same batch: the freeze then never starts KaTeX itself.
-        feed = [(post.body, "mathml", post.library) for post in published().posts[:FEED_SIZE]]
-    return all_problems(loaded, blog.figures_dir, also_render=feed)
+        # Everything a freeze derives from the posts, made on every core first: the
+        # checks below and then the freeze find it all in the caches.
+        prepare_freeze(loaded)
+    return all_problems(loaded, blog.figures_dir)
 
 
 @click.command("check")

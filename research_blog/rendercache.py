@@ -65,6 +65,9 @@ class DiskCache:
         except OSError:  # absent or unreadable: render again
             return None
 
+    def has(self, key: str) -> bool:
+        return self.folder is not None and self._path(key).is_file()
+
     def put_packed(self, key: str, data: bytes) -> None:
         if self.folder is None:
             return

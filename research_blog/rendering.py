@@ -20,13 +20,14 @@ import re
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from markdown import Markdown
 from pygments.formatters import HtmlFormatter
@@ -246,8 +247,14 @@ def render_markdown(body: str, math_output: str = "htmlAndMathml", library: Libr
     return _store(key, _render(*key))
 
 
-def _render_in_worker(key: Key) -> Rendered:
-    return _render(*key)
+def _work(job: tuple) -> Any:
+    """One job in a worker: ("render", key, derive) or ("call", function, args)."""
+    if job[0] == "render":
+        _, key, derive = job
+        rendered = _render(*key)
+        return rendered, derive(key, rendered) if derive else None
+    _, function, args = job
+    return function(*args)
 
 
 def render_many(bodies: Iterable[str], math_output: str = "htmlAndMathml", workers: int | None = None) -> None:
@@ -255,8 +262,17 @@ def render_many(bodies: Iterable[str], math_output: str = "htmlAndMathml", worke
     render_all([(body, math_output, EMPTY) for body in bodies], workers)
 
 
-def render_all(keys: Iterable[Key], workers: int | None = None) -> None:
-    """Like render_many, for (body, math output, library) keys: one pool for pages and feeds alike."""
+def render_all(keys: Iterable[Key], workers: int | None = None,
+               derive: Callable[[Key, Rendered], Any] | None = None,
+               also: Sequence[tuple[Callable, tuple]] = ()) -> tuple[dict[Key, Any], list[Any]]:
+    """Like render_many, for (body, math output, library) keys: one pool for pages and feeds alike.
+
+    While a worker has a fresh render at hand it also runs ``derive(key, rendered)``
+    (the search words of its HTML, say); ``also`` is more work for the same pool,
+    ``(function, args)`` pairs (share cards). Both must be module-level functions,
+    since workers are other processes. Returns what ``derive`` gave for each key
+    rendered now, and the results of ``also`` in order.
+    """
     todo = []
     for key in dict.fromkeys(keys):
         if key in _packed:
@@ -266,22 +282,27 @@ def render_all(keys: Iterable[Key], workers: int | None = None) -> None:
             _packed[key] = data  # unpacked when a page asks for it
         else:
             todo.append(key)
+    jobs = [("render", key, derive) for key in todo] + [("call", function, args) for function, args in also]
     workers = workers or os.cpu_count() or 1
-    if workers < 2 or len(todo) < PARALLEL_FROM:
-        for key in todo:
-            _store(key, _render(*key))
-        return
+    if workers < 2 or len(jobs) < PARALLEL_FROM:
+        return _finish(todo, [_work(job) for job in jobs])
     try:
         # Spawned, not forked: this process may run a KaTeX thread that a fork would not carry over cleanly.
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            chunk = max(1, len(todo) // (workers * 8))
-            for key, rendered in zip(todo, pool.map(_render_in_worker, todo, chunksize=chunk), strict=True):
-                _store(key, rendered)
+            chunk = max(1, len(jobs) // (workers * 8))
+            return _finish(todo, list(pool.map(_work, jobs, chunksize=chunk)))
     except (BrokenProcessPool, OSError):
-        # Workers could not start (a __main__ that cannot be re-imported, no /dev/shm...): render here.
-        for key in todo:
-            if key not in _packed:
-                _store(key, _render(*key))
+        # Workers could not start (a __main__ that cannot be re-imported, no /dev/shm...): work here.
+        return _finish(todo, [_work(job) for job in jobs])
+
+
+def _finish(rendered_keys: list[Key], results: list[Any]) -> tuple[dict[Key, Any], list[Any]]:
+    derived = {}
+    for key, (rendered, value) in zip(rendered_keys, results, strict=False):
+        if key not in _packed:
+            _store(key, rendered)
+        derived[key] = value
+    return derived, results[len(rendered_keys):]
 
 
 def highlight_css() -> str:

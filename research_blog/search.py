@@ -124,15 +124,32 @@ def body_words(html: str) -> Counter[str]:
 _SEARCH_RULE = fingerprint([Path(__file__).read_bytes()])
 
 
+def _words_key(body: str, library) -> str:
+    return fingerprint(["search-words", _SEARCH_RULE, PIPELINE, library.digest, body])
+
+
 def post_words(post: Post) -> Counter[str]:
     """``body_words`` of the post's HTML, kept on disk beside its render (ms a post, a thousand posts)."""
-    key = fingerprint(["search-words", _SEARCH_RULE, PIPELINE, post.library.digest, post.body])
+    key = _words_key(post.body, post.library)
     stored = disk_cache().get(key)
     if stored is not None:
         return Counter(dict(stored))
     counts = body_words(post.rendered.html)
     disk_cache().put(key, list(counts.items()))
     return counts
+
+
+def words_of_render(key: tuple, rendered) -> list | None:
+    """For rendering.render_all's workers: the words of a page's render, while its HTML is at hand."""
+    body, math_output, library = key
+    return list(body_words(rendered.html).items()) if math_output == "htmlAndMathml" else None
+
+
+def keep_words(derived: dict) -> None:
+    """Put the words ``words_of_render`` found in workers where ``post_words`` looks."""
+    for (body, _, library), words in derived.items():
+        if words is not None:
+            disk_cache().put(_words_key(body, library), words)
 
 
 def _heading_texts(entries: Iterable[TocEntry]) -> list[str]:

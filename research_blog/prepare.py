@@ -1,0 +1,33 @@
+"""Before a freeze: every post's render, search words and share card, made at once on every core.
+
+A freeze asks for each of these one page at a time, in one process. Made here
+first, in one pool of worker processes, they are all in the caches by the time
+Frozen-Flask asks, and a 1,000-post blog's cold freeze uses both cores for its
+slowest work instead of one.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from . import cards, search
+from .collection import Loaded
+from .extension import published
+from .feeds import FEED_SIZE
+from .reader_views import series_line
+from .rendering import render_all
+
+
+def prepare_freeze(loaded: Loaded) -> None:
+    """Render every post (pages and feeds), find its search words and draw its card, in parallel."""
+    visible = published()
+    pages = [(post.body, "htmlAndMathml", post.library) for post in loaded.posts]
+    in_feeds = visible.posts[:FEED_SIZE] + [part for name in visible.series for part in visible.series_parts(name)]
+    feeds = [(post.body, "mathml", post.library) for post in in_feeds]
+    site_name = current_app.config["BLOG_TITLE"]
+    wanted = cards.undrawn([(post.title, series_line(visible.posts, post), site_name) for post in visible.posts])
+    words, drawn = render_all(pages + feeds, derive=search.words_of_render,
+                              also=[(cards.draw, card) for card in wanted])
+    search.keep_words(words)
+    for card, png in zip(wanted, drawn, strict=True):
+        cards.keep_drawn(card, png)

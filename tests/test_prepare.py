@@ -1,0 +1,50 @@
+"""A freeze's first step makes every render, search word list and share card in worker processes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import make_app
+from test_freeze_reuse import same_tree
+
+from research_blog import cards, rendering, search
+from research_blog.extension import published, state
+from research_blog.freeze import freeze_site
+from research_blog.prepare import prepare_freeze
+from research_blog.reader_views import series_line
+
+
+def many_posts(folder: Path, count: int = 24) -> Path:
+    folder.mkdir()
+    for n in range(count):
+        series = f"series: Long run\nseries_part: {n // 3 + 1}\n" if n % 3 == 0 else ""
+        (folder / f"post-{n:02}.md").write_text(
+            f'---\ntitle: "Post {n} on $x_{n}$"\ndate: 2024-01-{n + 1:02}\nsummary: "Summary {n}."\n'
+            f"category: Notes\ntags: [t{n % 4}]\n{series}---\n\n"
+            f"Words about optimiser{n} and $\\sum_i a_{n}$.\n\n## Part {n}\n\n```python\nvalue_{n} = {n}\n```\n",
+            encoding="utf-8")
+    return folder
+
+
+def test_what_workers_make_is_what_the_freeze_would_make_itself(tmp_path):
+    blog = many_posts(tmp_path / "blog")
+    cache = tmp_path / "cache"
+    app = make_app(blog, BLOG_RENDER_CACHE=str(cache))
+    try:
+        with app.app_context():
+            loaded = state(app).collection.loaded()
+            visible = published()
+            wanted = [(post.title, series_line(visible.posts, post), app.config["BLOG_TITLE"]) for post in visible.posts]
+            assert len(cards.undrawn(wanted)) == len(wanted)
+            prepare_freeze(loaded)  # 24 renders, 24 feed renders and 24 cards: enough to start workers
+            assert cards.undrawn(wanted) == [], "every card was drawn and kept"
+            for post in visible.posts:
+                stored = rendering.disk_cache().get(search._words_key(post.body, post.library))
+                assert stored is not None and dict(stored) == search.body_words(post.rendered.html)
+            assert cards.card_png(*wanted[0]) == cards.draw(*wanted[0])
+        freeze_site(app, tmp_path / "prepared")
+    finally:
+        rendering.use_disk_cache(None)
+    rendering.clear_memory_cache()
+    freeze_site(make_app(blog), tmp_path / "serial")
+    assert same_tree(tmp_path / "prepared", tmp_path / "serial")
