@@ -60,6 +60,6 @@ def unused_entries(post: Post) -> list[Problem]:
     if not post.bibliography:
         return []
     own = display_path(post.source.parent / post.bibliography)
-    cited = set(post.rendered.cited)
+    cited = set(post.facts.cited)
     return [Problem(ref.source, ref.line, f"entry '{ref.key}' is not cited by {post.source.name}: cite it or remove it")
             for ref in post.library if ref.source == own and ref.key not in cited]

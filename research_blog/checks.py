@@ -15,11 +15,8 @@ from pathlib import Path
 from .bibliographies import unused_entries
 from .collection import Loaded
 from .content import Post, Problem, display_path
-from .rendering import figure_files, render_all
+from .rendering import render_all
 from .sources import inside
-
-# Links between posts are written relative, as ../slug/ (see README).
-_POST_LINK = re.compile(r'<a[^>]+href="\.\./([^/"#?]+)/?(?:#[^"]*)?"')
 
 
 def _line_of(source_text: str, needle: str) -> int | None:
@@ -35,7 +32,7 @@ def _line_of_token(source_text: str, token: str) -> int | None:
 
 def rendered_problems(post: Post, slugs: set[str], figures_dir: Path) -> list[Problem]:
     """Problems found by rendering one post."""
-    rendered = post.rendered
+    rendered = post.facts
     if rendered.failure:
         return [Problem(display_path(post.source), None, rendered.failure)]
 
@@ -53,11 +50,11 @@ def rendered_problems(post: Post, slugs: set[str], figures_dir: Path) -> list[Pr
     problems += [Problem(display_path(post.source), _line_of_token(source(), needle), message)
                  for needle, message in rendered.reference_errors]
     problems += unused_entries(post)
-    for slug in _POST_LINK.findall(rendered.html):
+    for slug in rendered.post_links:
         if slug not in slugs:
             problems.append(Problem(display_path(post.source), line_of(f"../{slug}"),
                                     f"link to a post that does not exist: ../{slug}/ (no {slug}.md)"))
-    for name in figure_files(rendered.html):
+    for name in rendered.figures:
         path = figures_dir / name
         if not path.is_file():
             problems.append(Problem(display_path(post.source), line_of(f"figures/{name}"),

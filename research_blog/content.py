@@ -20,7 +20,7 @@ from .citations import EMPTY, Library
 from .frontmatter import key_lines, read_front_matter
 from .problems import ContentError, Problem, shown
 from .rendercache import fingerprint
-from .rendering import Rendered, disk_cache, render_markdown
+from .rendering import Rendered, RenderFacts, disk_cache, render_facts, render_markdown
 
 __all__ = ["ContentError", "Post", "Problem", "Term", "display_path", "is_public", "post_from_page", "slugify"]
 
@@ -88,6 +88,11 @@ class Post:
     def rendered(self) -> Rendered:
         """HTML, table of contents and math errors (cached by body text and library)."""
         return render_markdown(self.body, library=self.library)
+
+    @property
+    def facts(self) -> RenderFacts:
+        """What the render found (math errors, links, figures, contents) without the HTML."""
+        return render_facts(self.body, library=self.library)
 
     @property
     def sort_key(self) -> tuple:

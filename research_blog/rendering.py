@@ -43,6 +43,8 @@ from .sidenotes import SidenoteExtension
 
 # Figures are written ![alt](figures/name.svg): relative to the post's URL.
 _FIGURE_SRC = re.compile(r'<img[^>]+src="figures/([^"#?]+)"')
+# Links between posts are written relative, as ../slug/ (see README).
+_POST_LINK = re.compile(r'<a[^>]+href="\.\./([^/"#?]+)/?(?:#[^"]*)?"')
 LIGHT_CODE_STYLE = "default"
 DARK_CODE_STYLE = "monokai"
 
@@ -63,6 +65,24 @@ class Rendered:
     failure: str | None = None  # why the body could not be rendered at all
     reference_errors: tuple[tuple[str, str], ...] = ()  # (source text to find, message): citations, labels
     cited: tuple[str, ...] = ()  # citation keys, in order of first citation
+
+
+@dataclass(frozen=True)
+class RenderFacts:
+    """What checks, feeds and the search index need of a render, without its HTML.
+
+    A few hundred bytes where the HTML is tens of kilobytes: a freeze of a
+    1,000-post blog reads these for every post and unpacks only the HTML of the
+    pages it builds.
+    """
+
+    failure: str | None
+    math_errors: tuple[tuple[str, str], ...]
+    reference_errors: tuple[tuple[str, str], ...]
+    cited: tuple[str, ...]
+    toc: tuple[TocEntry, ...]
+    post_links: tuple[str, ...]  # slugs of the other posts linked as ../<slug>/
+    figures: tuple[str, ...]  # files under figures/ shown
 
 
 # What a reader sees instead of a post Python-Markdown cannot render.
@@ -166,6 +186,7 @@ Key = tuple[str, str, Library]
 _packed: dict[Key, bytes] = {}
 _unpacked: OrderedDict[Key, Rendered] = OrderedDict()
 _UNPACKED_KEPT = 64
+_facts: dict[Key, RenderFacts] = {}
 _lock = threading.Lock()
 # Below this many renders, starting worker processes costs more than it saves.
 PARALLEL_FROM = 40
@@ -187,13 +208,14 @@ def clear_memory_cache() -> None:
     with _lock:
         _packed.clear()
         _unpacked.clear()
+        _facts.clear()
 
 
 def forget(bodies: Iterable[str]) -> None:
     """Drop the in-memory renders of texts no post has any more (an edit replaced them)."""
     gone = set(bodies)
     with _lock:
-        for cache in (_packed, _unpacked):
+        for cache in (_packed, _unpacked, _facts):
             for key in [key for key in cache if key[0] in gone]:
                 del cache[key]
 
@@ -204,17 +226,15 @@ def _disk_key(body: str, math_output: str, library: Library = EMPTY) -> str:
 
 def _unpack(data: bytes) -> Rendered:
     value = unpack(data)
-
-    def entries(items):
-        return tuple(TocEntry(e["id"], e["label_html"], e["level"], entries(e["children"])) for e in items)
-    return Rendered(value["html"], entries(value["toc"]), tuple(tuple(e) for e in value["math_errors"]), value["failure"],
+    return Rendered(value["html"], _toc_from(value["toc"]), tuple(tuple(e) for e in value["math_errors"]), value["failure"],
                     tuple(tuple(e) for e in value["reference_errors"]), tuple(value["cited"]))
 
 
 def _keep(key: Key, data: bytes, rendered: Rendered | None = None) -> Rendered:
     rendered = rendered or _unpack(data)
     with _lock:
-        _packed[key] = data
+        if _disk.folder is None:  # with a disk cache, a page read again reads the disk: memory stays flat
+            _packed[key] = data
         _unpacked[key] = rendered
         _unpacked.move_to_end(key)
         while len(_unpacked) > _UNPACKED_KEPT:
@@ -225,7 +245,44 @@ def _keep(key: Key, data: bytes, rendered: Rendered | None = None) -> Rendered:
 def _store(key: Key, rendered: Rendered) -> Rendered:
     data = pack(asdict(rendered))
     _disk.put_packed(_disk_key(*key), data)
+    facts = _facts_of(rendered)
+    _disk.put(_facts_key(key), asdict(facts))
+    _facts[key] = facts
     return _keep(key, data, rendered)
+
+
+def _facts_key(key: Key) -> str:
+    return fingerprint(["facts", _disk_key(*key)])
+
+
+def _facts_of(rendered: Rendered) -> RenderFacts:
+    return RenderFacts(rendered.failure, rendered.math_errors, rendered.reference_errors, rendered.cited,
+                       rendered.toc, tuple(_POST_LINK.findall(rendered.html)), tuple(figure_files(rendered.html)))
+
+
+def _toc_from(items: list) -> tuple[TocEntry, ...]:
+    return tuple(TocEntry(e["id"], e["label_html"], e["level"], _toc_from(e["children"])) for e in items)
+
+
+def render_facts(body: str, math_output: str = "htmlAndMathml", library: Library = EMPTY) -> RenderFacts:
+    """``render_markdown``'s results but the HTML, read from the small facts cache where it can be."""
+    key = (body, math_output, library)
+    found = _facts.get(key)
+    if found is not None:
+        return found
+    stored = _disk.get(_facts_key(key))
+    if isinstance(stored, dict):
+        try:
+            found = RenderFacts(stored["failure"], tuple(tuple(e) for e in stored["math_errors"]),
+                                tuple(tuple(e) for e in stored["reference_errors"]), tuple(stored["cited"]),
+                                _toc_from(stored["toc"]), tuple(stored["post_links"]), tuple(stored["figures"]))
+        except (KeyError, TypeError):  # written by another version: work it out again
+            found = None
+    if found is None:
+        found = _facts_of(render_markdown(*key))
+        _disk.put(_facts_key(key), asdict(found))
+    _facts[key] = found
+    return found
 
 
 def render_markdown(body: str, math_output: str = "htmlAndMathml", library: Library = EMPTY) -> Rendered:
@@ -275,13 +332,8 @@ def render_all(keys: Iterable[Key], workers: int | None = None,
     """
     todo = []
     for key in dict.fromkeys(keys):
-        if key in _packed:
-            continue
-        data = _disk.get_packed(_disk_key(*key))
-        if data is not None:
-            _packed[key] = data  # unpacked when a page asks for it
-        else:
-            todo.append(key)
+        if key not in _packed and not _disk.has(_disk_key(*key)):
+            todo.append(key)  # on disk: read when a page or a check asks for it
     jobs = [("render", key, derive) for key in todo] + [("call", function, args) for function, args in also]
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(jobs) < PARALLEL_FROM:

@@ -173,7 +173,7 @@ def search_document(ref: str, post: Post, body: list[str]) -> dict[str, str]:
         "title": post.title,
         "tags": " ".join(tag.name for tag in post.tags),
         "summary": post.summary,
-        "headings": " ".join(_heading_texts(post.rendered.toc)),
+        "headings": " ".join(_heading_texts(post.facts.toc)),
         "body": " ".join(body),
     }
 

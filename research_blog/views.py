@@ -15,7 +15,7 @@ from .content import ContentError, Post
 from .extension import generation, published, state
 from .paging import Pager
 from .related import related_posts
-from .rendering import figure_files, highlight_css
+from .rendering import highlight_css
 from .security import META_CONTENT_SECURITY_POLICY, add_security_headers
 from .shipped import shipped_dir
 from .sources import inside
@@ -261,7 +261,7 @@ def freeze_urls():
         yield "research_blog.index", {"number": number}
     for post in visible.posts:
         yield "research_blog.post", {"slug": post.slug}
-        for filename in figure_files(post.rendered.html):
+        for filename in post.facts.figures:
             yield "research_blog.figure", {"slug": post.slug, "filename": filename}
     groups = [("category", visible.in_category), ("tag", visible.with_tag),
               ("series", {name: visible.series_parts(name) for name in visible.series})]

@@ -98,8 +98,13 @@ def test_a_render_is_kept_on_disk_for_the_next_process(tmp_path, monkeypatch):
     try:
         body = "Disk $\\alpha$ body.\n\n## A heading $x$\n"
         first = render_markdown(body)
-        assert len(list((tmp_path / "cache").rglob("*.json.z"))) == 1
+        assert len(list((tmp_path / "cache").rglob("*.json.z"))) == 2, "the render and its facts"
         rendering.clear_memory_cache()
+        monkeypatch.setattr(rendering, "_render", lambda *args: pytest.fail("rendered again instead of read from disk"))
+        monkeypatch.setattr(rendering, "_unpack", lambda *args: pytest.fail("the facts need not unpack the HTML"))
+        facts = rendering.render_facts(body)
+        assert facts.toc == first.toc and facts.math_errors == first.math_errors == ()
+        monkeypatch.undo()
         monkeypatch.setattr(rendering, "_render", lambda *args: pytest.fail("rendered again instead of read from disk"))
         assert render_markdown(body) == first
     finally:
