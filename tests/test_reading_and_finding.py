@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 from conftest import ASSETS, make_app
 from lunr.index import Index
-from PIL import Image
+from PIL import Image, ImageColor
 
 from research_blog import cards
 from research_blog.codeblocks import label_code_blocks
@@ -145,6 +145,23 @@ def test_share_card_is_a_1200x630_png_drawn_once_per_title(client):
 def test_a_very_long_title_still_fits_the_card():
     png = cards.card_png("word " * 80, None, "Blog")
     assert Image.open(io.BytesIO(png)).size == (1200, 630)
+
+
+def test_a_card_shows_each_line_in_its_colour_anti_aliased_over_the_background():
+    png = cards.card_png("Attention is all you need", "Part 2 of 3 · Transformers", "Research Blog")
+    card = Image.open(io.BytesIO(png)).convert("RGB")
+    background, text, muted, accent = (ImageColor.getrgb(c) for c in (cards.BACKGROUND, cards.TEXT, cards.MUTED, cards.ACCENT))
+    assert card.size == (1200, 630) and card.getpixel((1199, 629)) == background and card.getpixel((5, 300)) == accent
+
+    def colours(box):
+        return {colour: count for count, colour in card.crop(box).getcolors(1200 * 630)}
+
+    # One title line at the largest size is centred (rows ~285-340), the series line 56 px above it.
+    title, series, site = colours((80, 270, 1120, 360)), colours((80, 220, 1120, 255)), colours((80, 70, 600, 110))
+    assert title.get(text, 0) > 5000 and series.get(muted, 0) > 500 and site.get(accent, 0) > 500
+    assert text not in series and muted not in title, "each line in its own colour"
+    assert len(title) >= 8, "anti-aliased edges: shades between the background and the text"
+    assert card.getcolors(64) is not None and len(png) < 64_000, "a few flat colours, a small file"
 
 
 def _post(slug, tags=(), series=None, part=None, day=1):
