@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import re
 import xml.etree.ElementTree as ET
 
@@ -186,6 +187,43 @@ def test_related_posts_rank_shared_series_and_tags_and_skip_the_adjacent_parts()
         "part 2 is linked as the next part already; ties go to the newer post"
     assert [p.slug for p in related_posts(posts, _post("q", ["ppo", "rl"]))] == ["both", "new", "part-3"]
     assert related_posts(posts, unrelated) == []
+
+
+def _related_by_scanning_every_post(posts, post, most=3):
+    """The definition, plainly: score every other post; the stable sort keeps the newer first on ties."""
+    tags, scored = {tag.slug for tag in post.tags}, []
+    for other in posts:
+        same_series = post.series_slug is not None and other.series_slug == post.series_slug
+        if other.slug == post.slug or (same_series and abs(other.series_part - post.series_part) == 1):
+            continue
+        score = len(tags & {tag.slug for tag in other.tags}) + (3 if same_series else 0)
+        if score:
+            scored.append((score, other))
+    scored.sort(key=lambda pair: -pair[0])
+    return [other for _, other in scored[:most]]
+
+
+def test_related_posts_from_the_index_are_those_of_scanning_every_post():
+    from research_blog.published import Published
+    from research_blog.related import related_posts
+
+    rng = random.Random(20240601)
+    tags = [f"tag-{number}" for number in range(10)]
+    posts = []
+    for number in range(400):
+        series = rng.choice([None, None, None, "Alpha", "Beta", "Gamma"])  # parts may repeat or skip, as drafts leave them
+        posts.append(_post(f"post-{number}", [rng.choice(tags) for _ in range(rng.randint(0, 4))], series,
+                           rng.randint(1, 8) if series else None, day=rng.randint(1, 28)))
+    posts.sort(key=lambda post: post.sort_key)  # newest first, as pages get them
+    visible = Published(posts)
+    outsider = _post("not-listed", ["tag-1", "tag-2"], "Alpha", 3)
+    for post in [*posts, outsider]:
+        expected = _related_by_scanning_every_post(posts, post)
+        assert visible.related(post) == expected, post.slug
+        assert related_posts(posts, post) == expected, post.slug
+    assert sum(bool(visible.related(post)) for post in posts) > 300, "the generated posts do share tags and series"
+    for most in (1, 5):
+        assert related_posts(posts, posts[7], most) == _related_by_scanning_every_post(posts, posts[7], most)
 
 
 def test_related_posts_appear_at_the_end_of_a_post(pages_copy):
