@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from . import taxonomy
 from .content import Post
+from .related import RelatedIndex
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Published:
     with_tag: dict[str, list[Post]] = field(init=False)
     _order: list[Post] = field(init=False)
     _position: dict[str, int] = field(init=False)
+    _related: RelatedIndex = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_slug = {post.slug: post for post in self.posts}
@@ -39,6 +41,10 @@ class Published:
                 self.with_tag[tag.slug].append(post)
         self._order = taxonomy.reading_order(self.posts)
         self._position = {post.slug: index for index, post in enumerate(self._order)}
+        # Built here, with the rest of the snapshot, rather than in a cache keyed on the
+        # list of posts: the snapshot is complete before any request sees it and never
+        # changes, so threads share it without a lock, and the index goes with the content.
+        self._related = RelatedIndex(self.posts)
 
     def neighbours(self, post: Post) -> tuple[Post | None, Post | None]:
         """The posts before and after ``post`` in reading order."""
@@ -46,6 +52,10 @@ class Published:
         before = self._order[index - 1] if index > 0 else None
         after = self._order[index + 1] if index + 1 < len(self._order) else None
         return before, after
+
+    def related(self, post: Post) -> list[Post]:
+        """A few other posts sharing tags or the series with ``post``, best first (see related.py)."""
+        return self._related.related_to(post)
 
     def series_parts(self, slug: str) -> list[Post]:
         return taxonomy.series_parts(self.posts, slug)

@@ -14,7 +14,6 @@ from .citethis import PostCitation, cite_this
 from .content import ContentError, Post
 from .extension import generation, published, state
 from .paging import Pager
-from .related import related_posts
 from .rendering import highlight_css
 from .security import META_CONTENT_SECURITY_POLICY, add_security_headers
 from .shipped import shipped_dir
@@ -106,7 +105,7 @@ def post(slug: str):
     return render(
         "post.html", post=found, series=taxonomy.series_position(visible.posts, found),
         previous=previous, following=following, canonical=external_url(".post", slug=slug),
-        problems=_problems_for_the_writer(found), related=related_posts(visible.posts, found),
+        problems=_problems_for_the_writer(found), related=visible.related(found),
     )
 
 

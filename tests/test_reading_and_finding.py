@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import re
 import xml.etree.ElementTree as ET
 
 from conftest import ASSETS, make_app
 from lunr.index import Index
-from PIL import Image
+from PIL import Image, ImageColor
 
 from research_blog import cards
 from research_blog.codeblocks import label_code_blocks
@@ -147,6 +148,23 @@ def test_a_very_long_title_still_fits_the_card():
     assert Image.open(io.BytesIO(png)).size == (1200, 630)
 
 
+def test_a_card_shows_each_line_in_its_colour_anti_aliased_over_the_background():
+    png = cards.card_png("Attention is all you need", "Part 2 of 3 · Transformers", "Research Blog")
+    card = Image.open(io.BytesIO(png)).convert("RGB")
+    background, text, muted, accent = (ImageColor.getrgb(c) for c in (cards.BACKGROUND, cards.TEXT, cards.MUTED, cards.ACCENT))
+    assert card.size == (1200, 630) and card.getpixel((1199, 629)) == background and card.getpixel((5, 300)) == accent
+
+    def colours(box):
+        return {colour: count for count, colour in card.crop(box).getcolors(1200 * 630)}
+
+    # One title line at the largest size is centred (rows ~285-340), the series line 56 px above it.
+    title, series, site = colours((80, 270, 1120, 360)), colours((80, 220, 1120, 255)), colours((80, 70, 600, 110))
+    assert title.get(text, 0) > 5000 and series.get(muted, 0) > 500 and site.get(accent, 0) > 500
+    assert text not in series and muted not in title, "each line in its own colour"
+    assert len(title) >= 8, "anti-aliased edges: shades between the background and the text"
+    assert card.getcolors(64) is not None and len(png) < 64_000, "a few flat colours, a small file"
+
+
 def _post(slug, tags=(), series=None, part=None, day=1):
     import datetime as dt
     from pathlib import Path
@@ -169,6 +187,43 @@ def test_related_posts_rank_shared_series_and_tags_and_skip_the_adjacent_parts()
         "part 2 is linked as the next part already; ties go to the newer post"
     assert [p.slug for p in related_posts(posts, _post("q", ["ppo", "rl"]))] == ["both", "new", "part-3"]
     assert related_posts(posts, unrelated) == []
+
+
+def _related_by_scanning_every_post(posts, post, most=3):
+    """The definition, plainly: score every other post; the stable sort keeps the newer first on ties."""
+    tags, scored = {tag.slug for tag in post.tags}, []
+    for other in posts:
+        same_series = post.series_slug is not None and other.series_slug == post.series_slug
+        if other.slug == post.slug or (same_series and abs(other.series_part - post.series_part) == 1):
+            continue
+        score = len(tags & {tag.slug for tag in other.tags}) + (3 if same_series else 0)
+        if score:
+            scored.append((score, other))
+    scored.sort(key=lambda pair: -pair[0])
+    return [other for _, other in scored[:most]]
+
+
+def test_related_posts_from_the_index_are_those_of_scanning_every_post():
+    from research_blog.published import Published
+    from research_blog.related import related_posts
+
+    rng = random.Random(20240601)
+    tags = [f"tag-{number}" for number in range(10)]
+    posts = []
+    for number in range(400):
+        series = rng.choice([None, None, None, "Alpha", "Beta", "Gamma"])  # parts may repeat or skip, as drafts leave them
+        posts.append(_post(f"post-{number}", [rng.choice(tags) for _ in range(rng.randint(0, 4))], series,
+                           rng.randint(1, 8) if series else None, day=rng.randint(1, 28)))
+    posts.sort(key=lambda post: post.sort_key)  # newest first, as pages get them
+    visible = Published(posts)
+    outsider = _post("not-listed", ["tag-1", "tag-2"], "Alpha", 3)
+    for post in [*posts, outsider]:
+        expected = _related_by_scanning_every_post(posts, post)
+        assert visible.related(post) == expected, post.slug
+        assert related_posts(posts, post) == expected, post.slug
+    assert sum(bool(visible.related(post)) for post in posts) > 300, "the generated posts do share tags and series"
+    for most in (1, 5):
+        assert related_posts(posts, posts[7], most) == _related_by_scanning_every_post(posts, posts[7], most)
 
 
 def test_related_posts_appear_at_the_end_of_a_post(pages_copy):
