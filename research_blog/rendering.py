@@ -20,7 +20,7 @@ import re
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
@@ -337,24 +337,26 @@ def render_all(keys: Iterable[Key], workers: int | None = None,
     jobs = [("render", key, derive) for key in todo] + [("call", function, args) for function, args in also]
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(jobs) < PARALLEL_FROM:
-        return _finish(todo, [_work(job) for job in jobs])
+        return _finish(todo, map(_work, jobs))
     try:
         # Spawned, not forked: this process may run a KaTeX thread that a fork would not carry over cleanly.
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
             chunk = max(1, len(jobs) // (workers * 8))
-            return _finish(todo, list(pool.map(_work, jobs, chunksize=chunk)))
+            return _finish(todo, pool.map(_work, jobs, chunksize=chunk))
     except (BrokenProcessPool, OSError):
         # Workers could not start (a __main__ that cannot be re-imported, no /dev/shm...): work here.
-        return _finish(todo, [_work(job) for job in jobs])
+        return _finish(todo, map(_work, jobs))
 
 
-def _finish(rendered_keys: list[Key], results: list[Any]) -> tuple[dict[Key, Any], list[Any]]:
+def _finish(rendered_keys: list[Key], results: Iterator[Any]) -> tuple[dict[Key, Any], list[Any]]:
+    """Store each render as it arrives: holding a thousand unpacked renders at once would take 150 MB."""
     derived = {}
-    for key, (rendered, value) in zip(rendered_keys, results, strict=False):
+    for key in rendered_keys:
+        rendered, value = next(results)
         if key not in _packed:
             _store(key, rendered)
         derived[key] = value
-    return derived, results[len(rendered_keys):]
+    return derived, list(results)
 
 
 def highlight_css() -> str:
