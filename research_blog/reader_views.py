@@ -36,7 +36,7 @@ def search():
 @blueprint.route("/search-index.json")
 @cached_page("application/json")
 def search_index():
-    """lunr's index of every visible post, built once per content version."""
+    """The text of every visible post that lunr.js indexes in the browser, built once per content version."""
     posts = public_posts()
     # The index reads every post's HTML: render what is not cached yet on every core first.
     render_all([(post.body, "htmlAndMathml", post.library) for post in posts])

@@ -1,17 +1,24 @@
-"""The search index: built by lunr.py from the same Post objects as the pages.
+"""What readers search: each post's text, field by field, from the same Post objects as the pages.
 
-The browser runs lunr.js (vendored in static/research_blog/js/) over the
-serialized index, so one client works served, frozen (at the root or under a
-sub-path) and embedded: it only needs the index's URL and the blog's root.
+The blog serves the text (/search-index.json); search.js builds the lunr.js index
+from it in the reader's browser (lunr.js is vendored in static/research_blog/js/),
+once, as soon as the search page has it. Text is smaller than a built index, which
+repeats every word with its postings (the 1,000 posts of scripts/corpus.py: 0.8 MB
+against 2.0 MB, 0.16 MB against 0.31 MB gzipped), and the server builds no index:
+a changed post only means new text to serve. One client works served, frozen (at
+the root or under a sub-path) and embedded: it needs the JSON's URL and the blog's
+root.
 
 What is indexed, per post: the title, the summary, the tags, the headings and
 the words of the body. Math is indexed by the words its TeX spells out
 (``\\operatorname{softmax}`` -> ``softmax``), never by symbols or commands; code
 by its identifiers. From the body, each post keeps the BODY_WORDS words that
-best tell it apart (tf-idf: used often in this post, by few others): with every
-body word, the index of 1,000 posts is 24 MB (4.9 MB gzipped), which no reader
-should download to search (BENCHMARKS.md has the figure with the cut).
-Title, summary, tags and headings are indexed whole.
+best tell it apart (tf-idf: used often in this post, by few others). The reader
+pays for every word twice, downloading it and indexing it before the first
+search: with every body word, the 1,000 posts of scripts/search_benchmark.py are
+6.3 MB of JSON (0.4 MB gzipped) that lunr.js takes about 4 s to index in
+chromium, against 1.2 MB and 0.6-1.5 s with the cut (BENCHMARKS.md). Title,
+summary, tags and headings are indexed whole.
 """
 
 from __future__ import annotations
@@ -23,8 +30,6 @@ from collections.abc import Iterable
 from html import unescape
 from pathlib import Path
 
-from lunr import lunr
-
 from .content import Post
 from .headings import visible_text
 from .rendercache import fingerprint
@@ -32,13 +37,8 @@ from .rendering import PIPELINE, TocEntry, disk_cache
 from .views import format_date as shown_date  # the date as every page shows it
 
 # Boosts: a word in the title says far more about a post than one in its body.
-FIELDS = (
-    {"field_name": "title", "boost": 10},
-    {"field_name": "tags", "boost": 6},
-    {"field_name": "summary", "boost": 4},
-    {"field_name": "headings", "boost": 3},
-    {"field_name": "body", "boost": 1},
-)
+# search.js hands lunr.js these fields, with these boosts, in this order.
+FIELDS = (("title", 10), ("tags", 6), ("summary", 4), ("headings", 3), ("body", 1))
 SUMMARY_CHARS = 220  # what a result shows under its title
 BODY_WORDS = 40  # distinctive body words kept per post
 
@@ -167,15 +167,20 @@ def tex_words_in_label(label_html: str) -> list[str]:
     return parser.words or visible_text(label_html).split()
 
 
-def search_document(ref: str, post: Post, body: list[str]) -> dict[str, str]:
-    return {
-        "id": ref,
+def search_document(post: Post, body: list[str]) -> list[str]:
+    """The text lunr.js indexes for a post, one string per field, in the order of FIELDS.
+
+    A list rather than an object: the field names, repeated in every post, would
+    add 5% to the JSON.
+    """
+    texts = {
         "title": post.title,
         "tags": " ".join(tag.name for tag in post.tags),
         "summary": post.summary,
         "headings": " ".join(_heading_texts(post.facts.toc)),
         "body": " ".join(body),
     }
+    return [texts[name] for name, _boost in FIELDS]
 
 
 def distinctive_words(bodies: list[Counter[str]], keep: int = BODY_WORDS) -> list[list[str]]:
@@ -198,21 +203,18 @@ def _short(text: str, limit: int = SUMMARY_CHARS) -> str:
 
 
 def search_payload(posts: list[Post]) -> dict:
-    """The JSON a browser downloads: lunr's serialized index and what a result shows.
+    """The JSON a browser downloads: what lunr.js indexes, and what a result shows.
 
-    Documents are referred to by their position in ``docs`` (short refs keep the
-    index small); each entry is ``[slug, title, summary, ISO date, date as shown, reading minutes]``.
+    ``fields`` are the field names with their boosts; ``documents[n]`` is the text
+    of each field for post n (``search_document``), and ``docs[n]`` what its result
+    shows: ``[slug, title, summary, ISO date, date as shown, reading minutes]``.
+    The index refers to a post by its position n, the same in both lists.
     """
     bodies = distinctive_words([post_words(post) for post in posts])
-    documents = [search_document(str(number), post, body) for number, (post, body) in enumerate(zip(posts, bodies, strict=True))]
-    index = lunr(ref="id", fields=list(FIELDS), documents=documents).serialize() if posts else _empty_index()
-    docs = [[post.slug, post.title, _short(post.summary), post.date.isoformat(), shown_date(post.date), post.reading_minutes]
-            for post in posts]
-    return {"version": 1, "index": index, "docs": docs}
-
-
-def _empty_index() -> dict:
-    # lunr.py cannot build from no documents (it averages field lengths over them);
-    # this is what it would write, and what lunr.js loads, for a blog with nothing public yet.
-    return {"version": "2.3.9", "fields": [f["field_name"] for f in FIELDS], "fieldVectors": [],
-            "invertedIndex": [], "pipeline": ["stemmer"]}
+    return {
+        "version": 2,
+        "fields": [{"name": name, "boost": boost} for name, boost in FIELDS],
+        "documents": [search_document(post, body) for post, body in zip(posts, bodies, strict=True)],
+        "docs": [[post.slug, post.title, _short(post.summary), post.date.isoformat(), shown_date(post.date), post.reading_minutes]
+                 for post in posts],
+    }

@@ -7,8 +7,8 @@ Usage::
     python scripts/vendor_js.py lunr/package axe/package
 
 * ``lunr.min.js`` and its LICENSE go to ``static/research_blog/js/``: the search
-  page loads it from the blog itself (no CDN). Its version must read the index
-  lunr.py writes (lunr.py 0.8 targets lunr.js 2.3).
+  page loads it from the blog itself (no CDN) and builds its index with it
+  (search.js uses lunr 2's builder and query API).
 * ``axe.min.js`` and its LICENSE go to ``tests/vendor/``: the accessibility test
   injects it into pages; it is never shipped with the engine.
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import PROJECT_ROOT, make_app
 from crawl import client_fetcher, crawl
 from statichost import serving
-from test_browser import browser, live_url, open_page  # noqa: F401 - shared fixtures
+from test_browser import _serve, browser, live_url, open_page  # noqa: F401 - shared fixtures
 
 from research_blog.freeze import freeze_site
 
@@ -69,8 +69,9 @@ def _search_and_time(page, query: str) -> float:
     }""", query)
 
 
-def test_search_finds_posts_as_the_reader_types(browser, live_url):  # noqa: F811
-    page, errors, _ = open_page(browser, live_url + "/search/")
+@pytest.mark.parametrize("site", ["live_url", "frozen_under_research"])
+def test_search_finds_posts_as_the_reader_types(browser, site, request):  # noqa: F811
+    page, errors, _ = open_page(browser, request.getfixturevalue(site) + "/search/")
     elapsed = _search_and_time(page, "leave-one-out baseline")
     titles = page.locator(".search-result h2").all_inner_texts()
     assert titles and "GRPO" in titles[0], titles
@@ -111,6 +112,22 @@ def test_search_works_in_a_site_frozen_under_a_sub_path(browser, frozen_under_re
     link.click()
     page.wait_for_load_state()
     assert page.locator("article.post h1").inner_text() == "JanusFlow"
+    assert errors == []
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def blog_with_no_posts(tmp_path_factory):
+    yield from _serve(tmp_path_factory.mktemp("no-posts"))
+
+
+def test_search_page_of_a_blog_with_no_posts_yet_finds_nothing_cleanly(browser, blog_with_no_posts):  # noqa: F811
+    page, errors, _ = open_page(browser, blog_with_no_posts + "/search/")
+    page.wait_for_selector(".search-form[data-state=ready]")
+    assert page.locator("#search-status").inner_text() == "Type to search 0 posts."
+    _search_and_time(page, "anything")
+    assert page.locator("#search-status").inner_text() == "No post matches “anything”."
+    assert page.locator(".search-result").count() == 0
     assert errors == []
     page.context.close()
 

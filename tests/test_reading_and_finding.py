@@ -8,8 +8,8 @@ import random
 import re
 import xml.etree.ElementTree as ET
 
+import lunrjs
 from conftest import ASSETS, make_app
-from lunr.index import Index
 from PIL import Image, ImageColor
 
 from research_blog import cards
@@ -68,11 +68,34 @@ def test_search_index_holds_exactly_the_public_posts(client):
     payload = client.get("/search-index.json").get_json()
     slugs = {doc[0] for doc in payload["docs"]}
     assert slugs == {"attention", "scholarly", "series-part-one", "series-part-two"}, "no drafts, no scheduled posts"
-    index = Index.load(payload["index"])
-    found = [payload["docs"][int(r["ref"])][0] for r in index.search("adam")]
-    assert found[0] == "series-part-two"
-    assert [payload["docs"][int(r["ref"])][0] for r in index.search("bias")] == ["series-part-two"], "headings"
     assert payload["docs"][0][0] == "attention"
+    found = lunrjs.search(payload, "adam", "bias")
+    assert found[0][0] == "series-part-two"
+    assert found[1] == ["series-part-two"], "headings"
+
+
+def test_search_index_holds_each_posts_text_field_by_field_for_lunr_js(client):
+    payload = client.get("/search-index.json").get_json()
+    assert payload["version"] == 2 and "index" not in payload, "the browser builds the index"
+    assert payload["fields"] == [{"name": "title", "boost": 10}, {"name": "tags", "boost": 6}, {"name": "summary", "boost": 4},
+                                 {"name": "headings", "boost": 3}, {"name": "body", "boost": 1}]
+    assert len(payload["documents"]) == len(payload["docs"])
+    part_two = payload["documents"][[doc[0] for doc in payload["docs"]].index("series-part-two")]
+    title, tags, summary, headings, body = part_two
+    assert title == "Optimisers part 2: Adam" and "adam" in tags.lower().split()
+    assert summary.startswith("Adam") and "bias" in headings.lower()
+    assert 0 < len(body.split()) <= 40 and "adam" in body.split()
+
+
+def test_search_js_gives_lunr_js_each_fields_boost():
+    def ranked(title_boost: int, body_boost: int) -> list[str]:
+        payload = {"fields": [{"name": "title", "boost": title_boost}, {"name": "body", "boost": body_boost}],
+                   "documents": [["zebra", "other words entirely"], ["a horse", "zebra zebra crossing"]],
+                   "docs": [["in-title"], ["in-body"]]}
+        return lunrjs.search(payload, "zebra")[0]
+
+    assert ranked(10, 1) == ["in-title", "in-body"]
+    assert ranked(1, 10) == ["in-body", "in-title"]
 
 
 def test_shown_drafts_are_searchable_only_while_writing():
@@ -275,4 +298,5 @@ def test_embedded_search_points_into_the_prefix():
 
 def test_a_blog_with_nothing_public_has_an_empty_search_index(tmp_path):
     payload = make_app(tmp_path).test_client().get("/search-index.json").get_json()
-    assert payload["docs"] == [] and Index.load(payload["index"]).search("anything") == []
+    assert payload["docs"] == [] and payload["documents"] == [] and len(payload["fields"]) == 5
+    assert lunrjs.search(payload, "anything") == [[]]

@@ -1,6 +1,7 @@
-/* Search as you type, with lunr.js over the index the blog built (search-index.json).
-   The form says where the index and the blog's root are (data-index, data-root),
-   so the same file works served, frozen at any sub-path and under a prefix. */
+/* Search as you type, with lunr.js over the posts' text the blog serves (search-index.json).
+   The index is built here, once, as soon as the text arrives: the reader's first keystroke
+   then only searches. The form says where the text and the blog's root are (data-index,
+   data-root), so the same file works served, frozen at any sub-path and under a prefix. */
 (function () {
   "use strict";
   var form = document.querySelector(".search-form");
@@ -12,6 +13,20 @@
   var docs = [];
   var MAX_RESULTS = 20;
   form.hidden = false;
+
+  /* payload.documents[n] holds post n's text for each of payload.fields, in their order;
+     the post's ref is n, its position in payload.docs too. */
+  function build(payload) {
+    return lunr(function () {
+      var builder = this;
+      payload.fields.forEach(function (field) { builder.field(field.name, { boost: field.boost }); });
+      payload.documents.forEach(function (texts, n) {
+        var doc = { id: String(n) };
+        payload.fields.forEach(function (field, i) { doc[field.name] = texts[i]; });
+        builder.add(doc);
+      });
+    });
+  }
 
   function tokens(text) {
     return lunr.tokenizer(text).map(function (token) { return token.toString(); })
@@ -94,7 +109,9 @@
       return response.json();
     })
     .then(function (payload) {
-      index = lunr.Index.load(payload.index);
+      // A cache may still hold the JSON of an older blog (version 1 held an index lunr.py built).
+      if (payload.version !== 2) { throw new Error("index format " + payload.version + ", expected 2"); }
+      index = build(payload);
       docs = payload.docs;
       input.value = new URLSearchParams(window.location.search).get("q") || input.value;
       show(input.value);
