@@ -146,7 +146,8 @@ _engine = _Engine()
 OUTPUTS = ("htmlAndMathml", "mathml")
 
 
-@lru_cache(maxsize=8192)
+# A few thousand formulas: the common ones of a whole blog, in a few MB per process.
+@lru_cache(maxsize=2048)
 def render(tex: str, display: bool = False, output: str = "htmlAndMathml") -> str:
     """Typeset ``tex`` with KaTeX in one of :data:`OUTPUTS`.
 

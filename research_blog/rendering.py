@@ -185,7 +185,7 @@ _disk = DiskCache(None)
 Key = tuple[str, str, Library]
 _packed: dict[Key, bytes] = {}
 _unpacked: OrderedDict[Key, Rendered] = OrderedDict()
-_UNPACKED_KEPT = 64
+_UNPACKED_KEPT = 16
 _facts: dict[Key, RenderFacts] = {}
 _lock = threading.Lock()
 # Below this many renders, starting worker processes costs more than it saves.
