@@ -123,8 +123,7 @@ def freeze_site(app: Flask, out: Path, base_url: str | None = None,
             blog.pages = PageCache(0)
             try:
                 pages = _freeze_into(app, build, base_url, progress, previous, digests)
-                size = sum(f.stat().st_size for f in build.rglob("*") if f.is_file())
-                outfolder.finish_and_swap(build, out, digests)
+                size = outfolder.finish_and_swap(build, out, digests)
             except BaseException:
                 shutil.rmtree(build, ignore_errors=True)
                 raise

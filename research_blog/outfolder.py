@@ -86,11 +86,14 @@ def new_build_folder(out: Path) -> Path:
 
 def _files_under(root: Path) -> list[str]:
     """Every file and link under ``root``, relative, without following linked folders."""
+    # Plain strings, not Path objects: a site has thousands of files, and this runs twice a freeze.
     found = []
+    top = len(str(root)) + 1
     for folder, subfolders, names in os.walk(root, followlinks=False):
-        here = Path(folder).relative_to(root)
-        found += [(here / name).as_posix() for name in names]
-        found += [(here / name).as_posix() for name in subfolders if (Path(folder) / name).is_symlink()]
+        here = folder[top:].replace(os.sep, "/")
+        prefix = f"{here}/" if here else ""
+        found += [prefix + name for name in names]
+        found += [prefix + name for name in subfolders if os.path.islink(os.path.join(folder, name))]
     return sorted(found)
 
 
@@ -117,7 +120,7 @@ def _previous_files(out: Path) -> set[str] | None:
     return None if lines is None else {line.split("\t")[0] for line in lines}
 
 
-def previous_digests(out: Path) -> dict[str, tuple[str, Path]]:
+def previous_digests(out: Path) -> dict[str, tuple[str, str]]:
     """The last freeze's files that carry a digest (reuse.py) and are as it left them.
 
     A file edited, replaced or deleted since is left out, so it is built anew.
@@ -126,15 +129,15 @@ def previous_digests(out: Path) -> dict[str, tuple[str, Path]]:
     for line in _marker_lines(out) or []:
         name, _, rest = line.partition("\t")
         digest, _, stamp = rest.partition("\t")
-        path = out / name
+        path = os.path.join(out, name)
         if digest and stamp == _stamp(path):
             found[name] = (digest, path)
     return found
 
 
-def _stamp(path: Path) -> str:
+def _stamp(path: str) -> str:
     try:
-        found = path.lstat()
+        found = os.lstat(path)
     except OSError:
         return ""
     return f"{found.st_size}:{found.st_mtime_ns}:{found.st_ino}"
@@ -162,20 +165,22 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def finish_and_swap(build: Path, out: Path, digests: dict[str, str] | None = None) -> None:
-    """Write the marker, carry over what was not ours, and put ``build`` in ``out``'s place.
+def finish_and_swap(build: Path, out: Path, digests: dict[str, str] | None = None) -> int:
+    """Write the marker, carry over what was not ours, put ``build`` in ``out``'s place; return the bytes built.
 
     ``digests``: what each built file depends on (reuse.py), kept in the marker
     with the file's size, time and inode so the next freeze can trust it.
     """
     digests = digests or {}
     written = _files_under(build)
+    size = sum(os.lstat(os.path.join(build, name)).st_size for name in written)
     yours = _yours(out)
     clashes = sorted(set(yours) & set(written))
     if clashes:
         raise OutputFolderError(f"{out / clashes[0]} was not written by the last freeze, but this one writes it: "
                                 "move your file away (or delete it) and freeze again")
-    lines = [f"{name}\t{digests[name]}\t{_stamp(build / name)}" if name in digests else name for name in written]
+    lines = [f"{name}\t{digests[name]}\t{_stamp(os.path.join(build, name))}" if name in digests else name
+             for name in written]
     (build / MARKER).write_text(_MARKER_HEADER + "".join(f"{line}\n" for line in lines), encoding="utf-8")
     for name in yours:
         _link_or_copy(out / name, build / name)
@@ -188,3 +193,4 @@ def finish_and_swap(build: Path, out: Path, digests: dict[str, str] | None = Non
     build.rename(out)
     if old is not None:
         shutil.rmtree(old)
+    return size

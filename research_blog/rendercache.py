@@ -53,28 +53,32 @@ class DiskCache:
 
     def __init__(self, folder: Path | None):
         self.folder = folder
+        self._root = str(folder) if folder is not None else ""
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json.z"
+    def _path(self, key: str) -> str:
+        # A string, not a Path: a freeze looks up thousands of keys.
+        return f"{self._root}/{key[:2]}/{key}.json.z"
 
     def get_packed(self, key: str) -> bytes | None:
         if self.folder is None:
             return None
         try:
-            return self._path(key).read_bytes()
+            with open(self._path(key), "rb") as handle:
+                return handle.read()
         except OSError:  # absent or unreadable: render again
             return None
 
     def has(self, key: str) -> bool:
-        return self.folder is not None and self._path(key).is_file()
+        return self.folder is not None and os.path.isfile(self._path(key))
 
     def put_packed(self, key: str, data: bytes) -> None:
         if self.folder is None:
             return
         path = self._path(key)
+        folder = os.path.dirname(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, prefix=".tmp-") as handle:
+            os.makedirs(folder, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, prefix=".tmp-") as handle:
                 handle.write(data)
             os.replace(handle.name, path)
         except OSError:  # a read-only or full disk only costs speed

@@ -128,7 +128,7 @@ def _file_stamp(path: Path) -> list[str] | None:
     return [f"{found.st_size}:{found.st_mtime_ns}"]
 
 
-def reuse_or_build(app: Flask, previous: dict[str, tuple[str, Path]], build: Path,
+def reuse_or_build(app: Flask, previous: dict[str, tuple[str, str]], build: Path,
                    chosen: dict[str, str]) -> Callable[[str, str], bool]:
     """Frozen-Flask's FREEZER_SKIP_EXISTING: link an unchanged file of the last build instead of building it.
 
@@ -137,9 +137,12 @@ def reuse_or_build(app: Flask, previous: dict[str, tuple[str, Path]], build: Pat
     """
     digests = PageDigests(app)
     adapter = app.url_map.bind("localhost", script_name=app.config.get("APPLICATION_ROOT") or "/")
+    top = len(str(build)) + 1
+    made: set[str] = set()  # folders made so far: a post's page and card share one
 
     def skip(url: str, path: str) -> bool:
-        relative = Path(path).relative_to(build).as_posix()
+        # Strings, not Path objects: this runs for each of thousands of files.
+        relative = path[top:].replace(os.sep, "/")
         try:
             endpoint, values = adapter.match(url, method="GET")
         except Exception:  # a redirect or a URL no rule matches: build it and let Frozen-Flask judge
@@ -151,10 +154,12 @@ def reuse_or_build(app: Flask, previous: dict[str, tuple[str, Path]], build: Pat
         last = previous.get(relative)
         if last is None or last[0] != digest:
             return False
-        target = build / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = os.path.dirname(path)
         try:
-            os.link(last[1], target)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            os.link(last[1], path)
         except OSError:
             return False
         return True

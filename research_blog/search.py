@@ -23,6 +23,7 @@ summary, tags and headings are indexed whole.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -128,28 +129,34 @@ def _words_key(body: str, library) -> str:
     return fingerprint(["search-words", _SEARCH_RULE, PIPELINE, library.digest, body])
 
 
-def post_words(post: Post) -> Counter[str]:
-    """``body_words`` of the post's HTML, kept on disk beside its render (ms a post, a thousand posts)."""
+def _text_of_render(rendered) -> dict:
+    return {"words": list(body_words(rendered.html).items()), "headings": " ".join(_heading_texts(rendered.toc))}
+
+
+def post_text(post: Post) -> tuple[Counter[str], str]:
+    """The post's body words (``body_words``) and its headings' words, kept on disk beside its render.
+
+    Finding them costs ms a post; a freeze after an edit reads a thousand of them.
+    """
     key = _words_key(post.body, post.library)
     stored = disk_cache().get(key)
-    if stored is not None:
-        return Counter(dict(stored))
-    counts = body_words(post.rendered.html)
-    disk_cache().put(key, list(counts.items()))
-    return counts
+    if not isinstance(stored, dict):
+        stored = _text_of_render(post.rendered)
+        disk_cache().put(key, stored)
+    return Counter(dict(stored["words"])), stored["headings"]
 
 
-def words_of_render(key: tuple, rendered) -> list | None:
-    """For rendering.render_all's workers: the words of a page's render, while its HTML is at hand."""
+def words_of_render(key: tuple, rendered) -> dict | None:
+    """For rendering.render_all's workers: the searchable text of a page's render, while it is at hand."""
     body, math_output, library = key
-    return list(body_words(rendered.html).items()) if math_output == "htmlAndMathml" else None
+    return _text_of_render(rendered) if math_output == "htmlAndMathml" else None
 
 
 def keep_words(derived: dict) -> None:
-    """Put the words ``words_of_render`` found in workers where ``post_words`` looks."""
-    for (body, _, library), words in derived.items():
-        if words is not None:
-            disk_cache().put(_words_key(body, library), words)
+    """Put the text ``words_of_render`` found in workers where ``post_text`` looks."""
+    for (body, _, library), text in derived.items():
+        if text is not None:
+            disk_cache().put(_words_key(body, library), text)
 
 
 def _heading_texts(entries: Iterable[TocEntry]) -> list[str]:
@@ -167,7 +174,7 @@ def tex_words_in_label(label_html: str) -> list[str]:
     return parser.words or visible_text(label_html).split()
 
 
-def search_document(post: Post, body: list[str]) -> list[str]:
+def search_document(post: Post, body: list[str], headings: str) -> list[str]:
     """The text lunr.js indexes for a post, one string per field, in the order of FIELDS.
 
     A list rather than an object: the field names, repeated in every post, would
@@ -177,7 +184,7 @@ def search_document(post: Post, body: list[str]) -> list[str]:
         "title": post.title,
         "tags": " ".join(tag.name for tag in post.tags),
         "summary": post.summary,
-        "headings": " ".join(_heading_texts(post.facts.toc)),
+        "headings": headings,
         "body": " ".join(body),
     }
     return [texts[name] for name, _boost in FIELDS]
@@ -191,11 +198,10 @@ def distinctive_words(bodies: list[Counter[str]], keep: int = BODY_WORDS) -> lis
     """
     used_by = Counter(word for counts in bodies for word in counts)
     total = len(bodies)
-
-    def score(counts: Counter[str], word: str) -> float:
-        return counts[word] * math.log(total / used_by[word])
-
-    return [sorted(counts, key=lambda w, c=counts: -score(c, w))[:keep] for counts in bodies]
+    idf = {word: math.log(total / users) for word, users in used_by.items()}
+    # nlargest keeps the first of equal scores, as a stable sort would: ties go to first use.
+    return [[word for word, _ in heapq.nlargest(keep, counts.items(), key=lambda item: item[1] * idf[item[0]])]
+            for counts in bodies]
 
 
 def _short(text: str, limit: int = SUMMARY_CHARS) -> str:
@@ -210,11 +216,13 @@ def search_payload(posts: list[Post]) -> dict:
     shows: ``[slug, title, summary, ISO date, date as shown, reading minutes]``.
     The index refers to a post by its position n, the same in both lists.
     """
-    bodies = distinctive_words([post_words(post) for post in posts])
+    texts = [post_text(post) for post in posts]
+    bodies = distinctive_words([words for words, _ in texts])
     return {
         "version": 2,
         "fields": [{"name": name, "boost": boost} for name, boost in FIELDS],
-        "documents": [search_document(post, body) for post, body in zip(posts, bodies, strict=True)],
+        "documents": [search_document(post, body, headings)
+                      for post, body, (_, headings) in zip(posts, bodies, texts, strict=True)],
         "docs": [[post.slug, post.title, _short(post.summary), post.date.isoformat(), shown_date(post.date), post.reading_minutes]
                  for post in posts],
     }

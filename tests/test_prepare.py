@@ -40,7 +40,8 @@ def test_what_workers_make_is_what_the_freeze_would_make_itself(tmp_path):
             assert cards.undrawn(wanted) == [], "every card was drawn and kept"
             for post in visible.posts:
                 stored = rendering.disk_cache().get(search._words_key(post.body, post.library))
-                assert stored is not None and dict(stored) == search.body_words(post.rendered.html)
+                assert stored is not None and dict(stored["words"]) == search.body_words(post.rendered.html)
+                assert stored["headings"] == f"Part {post.slug[-2:].lstrip('0') or '0'}"
             assert cards.card_png(*wanted[0]) == cards.draw(*wanted[0])
         freeze_site(app, tmp_path / "prepared")
     finally:
