@@ -25,9 +25,6 @@ def prepare_freeze(loaded: Loaded) -> None:
     in_feeds = visible.posts[:FEED_SIZE] + [part for name in visible.series for part in visible.series_parts(name)]
     feeds = [(post.body, "mathml", post.library) for post in in_feeds]
     site_name = current_app.config["BLOG_TITLE"]
-    wanted = cards.undrawn([(post.title, series_line(visible.posts, post), site_name) for post in visible.posts])
-    words, drawn = render_all(pages + feeds, derive=search.words_of_render,
-                              also=[(cards.draw, card) for card in wanted])
-    search.keep_words(words)
-    for card, png in zip(wanted, drawn, strict=True):
-        cards.keep_drawn(card, png)
+    wanted = cards.undrawn([(post.title, series_line(visible, post), site_name) for post in visible.posts])
+    render_all(pages + feeds, derive=search.words_of_render, keep_derived=search.keep_words,
+               also=[(cards.draw, card) for card in wanted], keep_also=lambda job, png: cards.keep_drawn(job[1], png))

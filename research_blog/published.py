@@ -28,6 +28,7 @@ class Published:
     _order: list[Post] = field(init=False)
     _position: dict[str, int] = field(init=False)
     _related: RelatedIndex = field(init=False)
+    _parts: dict[str, list[Post]] = field(init=False)  # series slug -> its parts, in part order
 
     def __post_init__(self) -> None:
         self.by_slug = {post.slug: post for post in self.posts}
@@ -45,6 +46,11 @@ class Published:
         # list of posts: the snapshot is complete before any request sees it and never
         # changes, so threads share it without a lock, and the index goes with the content.
         self._related = RelatedIndex(self.posts)
+        grouped = defaultdict(list)
+        for post in self.posts:
+            if post.series_slug:
+                grouped[post.series_slug].append(post)
+        self._parts = {slug: sorted(parts, key=lambda p: p.series_part) for slug, parts in grouped.items()}
 
     def neighbours(self, post: Post) -> tuple[Post | None, Post | None]:
         """The posts before and after ``post`` in reading order."""
@@ -58,4 +64,12 @@ class Published:
         return self._related.related_to(post)
 
     def series_parts(self, slug: str) -> list[Post]:
-        return taxonomy.series_parts(self.posts, slug)
+        """The visible parts of a series, in part order (the same list each time: do not change it)."""
+        return self._parts.get(slug, [])
+
+    def series_position(self, post: Post) -> taxonomy.SeriesPosition | None:
+        """Where ``post`` sits in its series ("Part N of M"), from the parts found once."""
+        if not post.series:
+            return None
+        parts = self.series_parts(post.series_slug)
+        return taxonomy.SeriesPosition(post.series_slug, post.series, post.series_part, len(parts), tuple(parts))

@@ -10,9 +10,10 @@ import json
 
 from flask import Response, abort, current_app
 
-from . import cards, feeds, taxonomy
+from . import cards, feeds
 from .codeblocks import label_code_blocks
 from .extension import public_posts, published
+from .published import Published
 from .rendering import render_all
 from .search import search_payload
 from .sharing import share_data
@@ -54,9 +55,9 @@ def series_feed(name: str):
     return feeds.series_feed(parts, name), 200
 
 
-def series_line(posts, post) -> str | None:
+def series_line(visible: Published, post) -> str | None:
     """``Part 2 of 4 · Modern post-training`` for a series part, else None."""
-    position = taxonomy.series_position(posts, post)
+    position = visible.series_position(post)
     return f"Part {position.part} of {position.total} · {position.title}" if position else None
 
 
@@ -65,7 +66,7 @@ def card_image(slug: str):
     """The post's share card (Open Graph / Twitter image), drawn once per title."""
     visible = published()
     post = visible.by_slug.get(slug) or abort(404)
-    png = cards.card_png(post.title, series_line(visible.posts, post), current_app.config["BLOG_TITLE"])
+    png = cards.card_png(post.title, series_line(visible, post), current_app.config["BLOG_TITLE"])
     return Response(png, mimetype="image/png")
 
 

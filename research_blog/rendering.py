@@ -319,44 +319,64 @@ def render_many(bodies: Iterable[str], math_output: str = "htmlAndMathml", worke
     render_all([(body, math_output, EMPTY) for body in bodies], workers)
 
 
+# Jobs go to workers a few at a time: a chunk's results travel back as one message,
+# and a chunk of a thousand renders would be hundreds of MB in both processes.
+MOST_PER_CHUNK = 8
+
+
 def render_all(keys: Iterable[Key], workers: int | None = None,
                derive: Callable[[Key, Rendered], Any] | None = None,
-               also: Sequence[tuple[Callable, tuple]] = ()) -> tuple[dict[Key, Any], list[Any]]:
+               keep_derived: Callable[[Key, Any], None] | None = None,
+               also: Sequence[tuple[Callable, tuple]] = (),
+               keep_also: Callable[[tuple[Callable, tuple], Any], None] | None = None) -> None:
     """Like render_many, for (body, math output, library) keys: one pool for pages and feeds alike.
 
     While a worker has a fresh render at hand it also runs ``derive(key, rendered)``
-    (the search words of its HTML, say); ``also`` is more work for the same pool,
-    ``(function, args)`` pairs (share cards). Both must be module-level functions,
-    since workers are other processes. Returns what ``derive`` gave for each key
-    rendered now, and the results of ``also`` in order.
+    (the search words of its HTML, say), and ``keep_derived(key, value)`` gets the
+    result here; ``also`` is more work for the same pool, ``(function, args)``
+    pairs (share cards) whose results go to ``keep_also(pair, result)``. Results
+    are handed over as they arrive, never all held at once. ``derive`` and the
+    functions must be module-level, since workers are other processes.
     """
     todo = []
     for key in dict.fromkeys(keys):
         if key not in _packed and not _disk.has(_disk_key(*key)):
             todo.append(key)  # on disk: read when a page or a check asks for it
     jobs = [("render", key, derive) for key in todo] + [("call", function, args) for function, args in also]
+    handed = _Handover(todo, list(also), keep_derived, keep_also)
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(jobs) < PARALLEL_FROM:
-        return _finish(todo, map(_work, jobs))
+        handed.take(map(_work, jobs))
+        return
     try:
         # Spawned, not forked: this process may run a KaTeX thread that a fork would not carry over cleanly.
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            chunk = max(1, len(jobs) // (workers * 8))
-            return _finish(todo, pool.map(_work, jobs, chunksize=chunk))
+            chunk = max(1, min(MOST_PER_CHUNK, len(jobs) // (workers * 8)))
+            handed.take(pool.map(_work, jobs, chunksize=chunk))
     except (BrokenProcessPool, OSError):
         # Workers could not start (a __main__ that cannot be re-imported, no /dev/shm...): work here.
-        return _finish(todo, map(_work, jobs))
+        handed.take(map(_work, jobs[handed.done:]))
 
 
-def _finish(rendered_keys: list[Key], results: Iterator[Any]) -> tuple[dict[Key, Any], list[Any]]:
-    """Store each render as it arrives: holding a thousand unpacked renders at once would take 150 MB."""
-    derived = {}
-    for key in rendered_keys:
-        rendered, value = next(results)
-        if key not in _packed:
-            _store(key, rendered)
-        derived[key] = value
-    return derived, list(results)
+class _Handover:
+    """Store each render and hand over each result as it arrives, counting how far it got."""
+
+    def __init__(self, keys: list[Key], also: list, keep_derived, keep_also):
+        self.keys, self.also, self.keep_derived, self.keep_also = keys, also, keep_derived, keep_also
+        self.done = 0
+
+    def take(self, results: Iterator[Any]) -> None:
+        for result in results:
+            if self.done < len(self.keys):
+                key = self.keys[self.done]
+                rendered, value = result
+                if key not in _packed:
+                    _store(key, rendered)
+                if self.keep_derived and value is not None:
+                    self.keep_derived(key, value)
+            elif self.keep_also:
+                self.keep_also(self.also[self.done - len(self.keys)], result)
+            self.done += 1
 
 
 def highlight_css() -> str:

@@ -152,11 +152,10 @@ def words_of_render(key: tuple, rendered) -> dict | None:
     return _text_of_render(rendered) if math_output == "htmlAndMathml" else None
 
 
-def keep_words(derived: dict) -> None:
-    """Put the text ``words_of_render`` found in workers where ``post_text`` looks."""
-    for (body, _, library), text in derived.items():
-        if text is not None:
-            disk_cache().put(_words_key(body, library), text)
+def keep_words(key: tuple, text: dict) -> None:
+    """Put the text ``words_of_render`` found in a worker where ``post_text`` looks."""
+    body, _, library = key
+    disk_cache().put(_words_key(body, library), text)
 
 
 def _heading_texts(entries: Iterable[TocEntry]) -> list[str]:

@@ -8,7 +8,7 @@ from functools import wraps
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, send_from_directory, url_for
 
-from . import assets, feeds, taxonomy
+from . import assets, feeds
 from .checks import rendered_problems
 from .citethis import PostCitation, cite_this
 from .content import ContentError, Post
@@ -103,7 +103,7 @@ def post(slug: str):
     found = visible.by_slug.get(slug) or abort(404)
     previous, following = visible.neighbours(found)
     return render(
-        "post.html", post=found, series=taxonomy.series_position(visible.posts, found),
+        "post.html", post=found, series=visible.series_position(found),
         previous=previous, following=following, canonical=external_url(".post", slug=slug),
         problems=_problems_for_the_writer(found), related=visible.related(found),
     )

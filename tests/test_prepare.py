@@ -34,7 +34,7 @@ def test_what_workers_make_is_what_the_freeze_would_make_itself(tmp_path):
         with app.app_context():
             loaded = state(app).collection.loaded()
             visible = published()
-            wanted = [(post.title, series_line(visible.posts, post), app.config["BLOG_TITLE"]) for post in visible.posts]
+            wanted = [(post.title, series_line(visible, post), app.config["BLOG_TITLE"]) for post in visible.posts]
             assert len(cards.undrawn(wanted)) == len(wanted)
             prepare_freeze(loaded)  # 24 renders, 24 feed renders and 24 cards: enough to start workers
             assert cards.undrawn(wanted) == [], "every card was drawn and kept"
