@@ -321,7 +321,7 @@ def render_many(bodies: Iterable[str], math_output: str = "htmlAndMathml", worke
 
 # Jobs go to workers a few at a time: a chunk's results travel back as one message,
 # and a chunk of a thousand renders would be hundreds of MB in both processes.
-MOST_PER_CHUNK = 8
+MOST_PER_CHUNK = 32
 
 
 def render_all(keys: Iterable[Key], workers: int | None = None,
