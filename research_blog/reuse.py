@@ -20,7 +20,6 @@ A host app's context processors are outside what is seen here: ``flask freeze
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable
 from importlib import metadata
@@ -32,6 +31,7 @@ from . import assets
 from .content import Post
 from .extension import published, state
 from .feeds import FEED_SIZE
+from .rendercache import fingerprint
 from .rendering import PIPELINE
 
 _PACKAGE = Path(__file__).parent
@@ -41,12 +41,7 @@ _URL_SETTINGS = ("SERVER_NAME", "APPLICATION_ROOT", "PREFERRED_URL_SCHEME", "FRE
 
 
 def _hash(parts: Iterable[str | bytes]) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
-    return digest.hexdigest()[:32]
+    return fingerprint(parts)[:32]
 
 
 def _engine(app: Flask) -> list[str | bytes]:
