@@ -34,6 +34,7 @@ LEVELS = 16  # anti-aliasing steps from background to ink; more look no differen
 COMPRESS_LEVEL = 3
 TITLE_SIZES = (68, 58, 50, 44)  # the largest size at which the title fits in MAX_TITLE_LINES
 MAX_TITLE_LINES = 4
+SERIES_TITLE_TOP = MARGIN + 100  # the title's top with a series line above it, at the highest
 
 # DejaVu comes with most Linux systems; elsewhere Pillow's own scalable font stands in.
 _BOLD_FONTS = ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf", "Arial Bold.ttf")
@@ -120,6 +121,8 @@ def _draw(title: str, series_line: str | None, site_name: str) -> bytes:
     line_height = int(font.size * 1.2)
     top = (SIZE[1] - line_height * len(lines)) // 2
     if series_line:
+        # A four-line title would lift the series line into the site name: keep them apart.
+        top = max(top, SERIES_TITLE_TOP)
         _ink_text(canvas, (MARGIN, top - 56), series_line, _font(30, bold=False), MUTED)
     for number, line in enumerate(lines):
         _ink_text(canvas, (MARGIN, top + number * line_height), line, font, TEXT)

@@ -77,7 +77,7 @@ def _write_extras(app: Flask, root: Path, base_url: str | None) -> None:
 
 
 def _freeze_into(app: Flask, build: Path, base_url: str | None, progress: Callable[[str], None],
-                 previous: dict[str, tuple[str, Path]], digests: dict[str, str]) -> int:
+                 previous: dict[str, tuple[str, str]], digests: dict[str, str]) -> int:
     from flask_frozen import FrozenFlaskWarning
 
     app.config.update(FREEZER_DESTINATION=str(build), FREEZER_BASE_URL=base_url, FREEZER_REMOVE_EXTRA_FILES=False)

@@ -67,7 +67,7 @@ def _settings(app: Flask) -> list[str]:
 
 
 def _listing_entry(post: Post) -> str:
-    # Everything a page may show of a post other than its body (repr leaves the body out: see below).
+    # Everything a page may show of a post but its body: the pages that show a body add its digest.
     return repr((post.slug, post.title, post.date, post.summary, post.category, post.tags, post.series,
                  post.series_part, post.draft, post.updated, post.links, post.bibliography,
                  post.reading_minutes, str(post.source)))

@@ -188,6 +188,20 @@ def test_a_card_shows_each_line_in_its_colour_anti_aliased_over_the_background()
     assert card.getcolors(64) is not None and len(png) < 64_000, "a few flat colours, a small file"
 
 
+def test_a_four_line_title_keeps_the_series_line_clear_of_the_site_name():
+    title = "Scaling laws for neural language models: compute, data and parameters in balance"  # 4 lines at 68 px
+    card = Image.open(io.BytesIO(cards.card_png(title, "Part 3 of 4 · Modern post-training", "Research Blog"))).convert("RGB")
+    background = ImageColor.getrgb(cards.BACKGROUND)
+    rule = 630 - cards.MARGIN
+    rows = {y: {card.getpixel((x, y)) for x in range(80, 1120)} for y in range(60, rule - 4)}
+    inked = [y for y, colours in rows.items() if colours != {background}]
+    starts = [inked[0]] + [after for y, after in zip(inked, inked[1:]) if after - y > 1]
+    ends = [y for y, after in zip(inked, inked[1:]) if after - y > 1] + [inked[-1]]
+    assert len(starts) == 6, "site name, series line and four title lines, each on rows of its own"
+    assert starts[1] - ends[0] >= 12, "a clear band between the site name and the series line"
+    assert max(inked) < rule - 12, "the title ends clear of the rule"
+
+
 def _post(slug, tags=(), series=None, part=None, day=1):
     import datetime as dt
     from pathlib import Path
