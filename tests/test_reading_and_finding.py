@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import random
 import re
@@ -195,8 +196,8 @@ def test_a_four_line_title_keeps_the_series_line_clear_of_the_site_name():
     rule = 630 - cards.MARGIN
     rows = {y: {card.getpixel((x, y)) for x in range(80, 1120)} for y in range(60, rule - 4)}
     inked = [y for y, colours in rows.items() if colours != {background}]
-    starts = [inked[0]] + [after for y, after in zip(inked, inked[1:]) if after - y > 1]
-    ends = [y for y, after in zip(inked, inked[1:]) if after - y > 1] + [inked[-1]]
+    starts = [inked[0]] + [after for y, after in itertools.pairwise(inked) if after - y > 1]
+    ends = [y for y, after in itertools.pairwise(inked) if after - y > 1] + [inked[-1]]
     assert len(starts) == 6, "site name, series line and four title lines, each on rows of its own"
     assert starts[1] - ends[0] >= 12, "a clear band between the site name and the series line"
     assert max(inked) < rule - 12, "the title ends clear of the rule"
