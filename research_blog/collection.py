@@ -22,6 +22,7 @@ from . import rendering
 from .bibliographies import attach_libraries
 from .content import ContentError, Post, Problem, display_path, is_public, post_from_page
 from .frontmatter import control_character_problem
+from .loadcache import ParsedPosts
 from .sources import scan, settling, signature
 from .watcher import FolderWatch, watch
 
@@ -87,8 +88,13 @@ def load(pages: FlatPages, root: Path, max_bytes: int, previous: tuple[Post, ...
     found = scan(root, max_bytes, patient)
     problems = list(found.problems)
     posts: list[Post] = []
+    parsed = ParsedPosts(root)
     for source, text in found.texts.items():
         shown = display_path(source)
+        post = parsed.post(shown, source, text)
+        if post is not None:  # the same text as last time: parsed then
+            posts.append(post)
+            continue
         try:
             page, problem = _page(pages, root, source, text)
         except OSError:  # deleted since the scan: look again next time
@@ -102,6 +108,8 @@ def load(pages: FlatPages, root: Path, max_bytes: int, previous: tuple[Post, ...
         problems.extend(post_problems)
         if post is not None:
             posts.append(post)
+            parsed.keep(shown, post, text)
+    parsed.save()
     problems.extend(_series_problems(posts))
     posts, bib_problems = attach_libraries(posts, root)
     problems.extend(bib_problems)

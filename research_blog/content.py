@@ -8,6 +8,7 @@ naming the file, the line where known, and what to do about it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from .problems import ContentError, Problem, shown
 from .rendercache import fingerprint
 from .rendering import Rendered, RenderFacts, disk_cache, render_facts, render_markdown
 
-__all__ = ["ContentError", "Post", "Problem", "Term", "display_path", "is_public", "post_from_page", "slugify"]
+__all__ = ["ContentError", "Link", "Post", "Problem", "Term", "display_path", "is_public", "post_from_page", "slugify"]
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # First path segments the blog's own routes use: a post there would be shadowed.
@@ -74,13 +75,16 @@ class Post:
     links: tuple[Link, ...] = ()
     bibliography: str | None = None  # the post's own .bib file, relative to its folder
     library: Library = field(default=EMPTY, compare=False, repr=False)  # set by bibliographies.py
+    word_count: int | None = field(default=None, compare=False, repr=False)  # known from a past load, or counted
     reading_minutes: int = field(init=False)
     category_slug: str = field(init=False)  # /category/<category_slug>/
     series_slug: str | None = field(init=False)  # /series/<series_slug>/; groups the parts
 
     def __post_init__(self) -> None:
         # Derived once here, so every page, check and feed agrees on them.
-        object.__setattr__(self, "reading_minutes", reading.minutes_for(_word_count(self.body)))
+        if self.word_count is None:
+            object.__setattr__(self, "word_count", _word_count(self.body))
+        object.__setattr__(self, "reading_minutes", reading.minutes_for(self.word_count))
         object.__setattr__(self, "category_slug", slugify(self.category))
         object.__setattr__(self, "series_slug", slugify(self.series) if self.series else None)
 
@@ -119,10 +123,11 @@ def display_path(path: Path) -> str:
 
     The file's own links are not followed: it may be a broken link or a loop.
     """
-    try:
-        return str(path.absolute().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    # Strings, not Path.relative_to: a load shows thousands of paths.
+    text = str(path)
+    inside = os.getcwd().rstrip(os.sep) + os.sep
+    absolute = text if os.path.isabs(text) else inside + text
+    return absolute[len(inside):] if absolute.startswith(inside) else text
 
 
 def is_public(post: Post, today: dt.date, show_drafts: bool) -> bool:
