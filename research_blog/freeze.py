@@ -22,7 +22,7 @@ from .extension import state
 from .outfolder import MARKER  # noqa: F401 - re-exported: tests and tools look for it
 from .pagecache import PageCache
 from .reader_views import READER_CONTENT_ENDPOINTS, reader_freeze_urls
-from .reuse import reuse_or_build
+from .reuse import Reuse
 from .security import netlify_headers
 from .views import CONTENT_ENDPOINTS, freeze_urls
 
@@ -54,15 +54,23 @@ def _blog_freezer(app: Flask):
         """Frozen-Flask, told that the content decides whether some endpoints have pages.
 
         A blog with no tags has no tag pages and a folder of drafts has no post
-        pages: that is not a forgotten URL generator. Every other endpoint left
+        pages: that is not a forgotten URL generator. Nor is an endpoint whose
+        files were all reused from the last build. Every other endpoint left
         without a URL still raises MissingURLGeneratorWarning.
         """
 
-        def _check_endpoints(self, seen_endpoints):
-            super()._check_endpoints(set(seen_endpoints) | CONTENT_ENDPOINTS | READER_CONTENT_ENDPOINTS)
+        reused_endpoints: set[str] = set()
 
-    # freeze_urls names every page with arguments, so url_for calls need not be logged (a third of the time).
-    return BlogFreezer(app, with_static_files=True, with_no_argument_rules=True, log_url_for=False)
+        def _check_endpoints(self, seen_endpoints):
+            # Frozen-Flask excuses static endpoints without files only when its own
+            # generator, unwrapped, is registered; they are excused here likewise.
+            excused = (CONTENT_ENDPOINTS | READER_CONTENT_ENDPOINTS | self.reused_endpoints
+                       | set(self._static_rules_endpoints()))
+            super()._check_endpoints(set(seen_endpoints) | excused)
+
+    # Its generators are registered by _freeze_into, wrapped. freeze_urls names every
+    # page with arguments, so url_for calls need not be logged (a third of the time).
+    return BlogFreezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
 
 
 def _write_extras(app: Flask, root: Path, base_url: str | None) -> None:
@@ -83,10 +91,12 @@ def _freeze_into(app: Flask, build: Path, base_url: str | None, progress: Callab
     app.config.update(FREEZER_DESTINATION=str(build), FREEZER_BASE_URL=base_url, FREEZER_REMOVE_EXTRA_FILES=False)
     if base_url:
         app.config["BLOG_SITE_URL"] = base_url
-    app.config["FREEZER_SKIP_EXISTING"] = reuse_or_build(app, previous, build, digests)
     freezer = _blog_freezer(app)
-    freezer.register_generator(freeze_urls)
-    freezer.register_generator(reader_freeze_urls)
+    reuse = Reuse(app, previous, build, digests, freezer.urlpath_to_filepath)
+    freezer.reused_endpoints = reuse.endpoints
+    # Frozen-Flask's own generators, then ours, each less the URLs whose files are reused.
+    for generator in (freezer.static_files_urls, freezer.no_argument_rules_urls, freeze_urls, reader_freeze_urls):
+        freezer.register_generator(reuse.only_changed(generator))
     pages = 0
     with warnings.catch_warnings():
         # A MIME type or URL generator mismatch means a broken static site.
@@ -94,8 +104,10 @@ def _freeze_into(app: Flask, build: Path, base_url: str | None, progress: Callab
         for page in freezer.freeze_yield():
             pages += 1
             progress(f"  {page.url} -> {page.path}")
+    if reuse.linked:
+        progress(f"  ... and {len(reuse.linked)} files unchanged since the last freeze, reused")
     _write_extras(app, build, base_url)
-    return pages + 1
+    return pages + len(reuse.linked) + 1
 
 
 def freeze_site(app: Flask, out: Path, base_url: str | None = None,
@@ -115,8 +127,7 @@ def freeze_site(app: Flask, out: Path, base_url: str | None = None,
             outfolder.check_destination(out, state(app).content_dir)
             progress(f"Freezing into {out} ...")
             build = outfolder.new_build_folder(out)
-            saved = {key: app.config.get(key) for key in
-                     ("FREEZER_DESTINATION", "FREEZER_BASE_URL", "FREEZER_SKIP_EXISTING", "BLOG_SITE_URL")}
+            saved = {key: app.config.get(key) for key in ("FREEZER_DESTINATION", "FREEZER_BASE_URL", "BLOG_SITE_URL")}
             previous, digests = outfolder.previous_digests(out) if reuse else {}, {}
             # Each page is requested once: keeping it in the page cache would only cost memory.
             blog, serving_cache = state(app), state(app).pages

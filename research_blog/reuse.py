@@ -21,11 +21,13 @@ A host app's context processors are outside what is seen here: ``flask freeze
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
+from unicodedata import normalize
+from urllib.parse import unquote, urlsplit
 
-from flask import Flask
+from flask import Flask, url_for
 
 from . import assets
 from .content import Post
@@ -123,40 +125,59 @@ def _file_stamp(path: Path) -> list[str] | None:
     return [f"{found.st_size}:{found.st_mtime_ns}"]
 
 
-def reuse_or_build(app: Flask, previous: dict[str, tuple[str, str]], build: Path,
-                   chosen: dict[str, str]) -> Callable[[str, str], bool]:
-    """Frozen-Flask's FREEZER_SKIP_EXISTING: link an unchanged file of the last build instead of building it.
+class Reuse:
+    """Links each unchanged file of the last build into the new one, before Frozen-Flask sees its URL.
 
     ``previous`` maps a file (relative to the build) to its last digest and the
     file to link; ``chosen`` collects this freeze's digests for the marker.
+    Frozen-Flask's URL generators are wrapped with :meth:`only_changed`: a URL
+    whose file was linked is not passed on, so Frozen-Flask neither requests
+    it nor does its per-file work, and the freeze costs what changed.
     """
-    digests = PageDigests(app)
-    adapter = app.url_map.bind("localhost", script_name=app.config.get("APPLICATION_ROOT") or "/")
-    top = len(str(build)) + 1
-    made: set[str] = set()  # folders made so far: a post's page and card share one
 
-    def skip(url: str, path: str) -> bool:
-        # Strings, not Path objects: this runs for each of thousands of files.
-        relative = path[top:].replace(os.sep, "/")
-        try:
-            endpoint, values = adapter.match(url, method="GET")
-        except Exception:  # a redirect or a URL no rule matches: build it and let Frozen-Flask judge
-            return False
-        digest = digests.digest(endpoint, values)
+    def __init__(self, app: Flask, previous: dict[str, tuple[str, str]], build: Path, chosen: dict[str, str],
+                 url_to_file: Callable[[str], str]):
+        self._digests = PageDigests(app)
+        self._previous, self._build, self._chosen = previous, str(build), chosen
+        self._url_to_file = url_to_file
+        self._script_name = urlsplit(app.config.get("FREEZER_BASE_URL") or "").path.rstrip("/")
+        self._made: set[str] = set()  # folders made so far: a post's page and card share one
+        self.linked: list[tuple[str, str]] = []  # (URL, file) of each file reused
+        self.endpoints: set[str] = set()  # endpoints of the files reused, for Frozen-Flask's check
+
+    def only_changed(self, generator: Callable[[], Iterable]) -> Callable[[], Iterator]:
+        """``generator``, less the URLs whose files were linked from the last build."""
+        def changed() -> Iterator:
+            # Run by Frozen-Flask inside its request context, so url_for works here.
+            for generated in generator():
+                if not (isinstance(generated, tuple) and self._linked(*generated[:2])):
+                    yield generated
+
+        changed.__name__ = generator.__name__  # Frozen-Flask names a mapping's endpoint after its generator
+        return changed
+
+    def _linked(self, endpoint: str, values: dict) -> bool:
+        digest = self._digests.digest(endpoint, values)
         if digest is None:
             return False
-        chosen[relative] = digest
-        last = previous.get(relative)
+        # The file Frozen-Flask would write for this URL, found the way it finds it.
+        url = url_for(endpoint, **values)[len(self._script_name):]
+        relative = normalize("NFC", self._url_to_file(urlsplit(unquote(url)).path))
+        self._chosen[relative] = digest
+        last = self._previous.get(relative)
         if last is None or last[0] != digest:
             return False
+        path = f"{self._build}/{relative}"
         folder = os.path.dirname(path)
         try:
-            if folder not in made:
+            if folder not in self._made:
                 os.makedirs(folder, exist_ok=True)
-                made.add(folder)
+                self._made.add(folder)
             os.link(last[1], path)
+        except FileExistsError:  # a second URL for the same file: linked once already
+            return True
         except OSError:
             return False
+        self.linked.append((url, relative))
+        self.endpoints.add(endpoint)
         return True
-
-    return skip
