@@ -346,6 +346,8 @@ def render_all(keys: Iterable[Key], workers: int | None = None,
     handed = _Handover(todo, list(also), keep_derived, keep_also)
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(jobs) < PARALLEL_FROM:
+        if todo:  # KaTeX loads on its own thread while Markdown starts up here
+            katex.start_early()
         handed.take(map(_work, jobs))
         return
     try:
