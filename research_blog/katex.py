@@ -83,6 +83,11 @@ class _Engine:
             # A forked child (e.g. a gunicorn worker of a --preload master) does not
             # inherit the owner thread: it starts its own.
             if self._thread is None or self._pid != os.getpid():
+                # Registered before the thread starts: a process that exits while V8 is
+                # still loading (start_early, then no formula) must still close it.
+                if not self._registered:
+                    atexit.register(self.close)
+                    self._registered = True
                 self._jobs = queue.SimpleQueue()
                 ready: Future = Future()
                 self._thread = threading.Thread(target=self._own, args=(self._jobs, ready),
@@ -90,9 +95,6 @@ class _Engine:
                 self._pid = os.getpid()
                 self._thread.start()
                 ready.result()  # raises if V8 or KaTeX failed to load
-                if not self._registered:
-                    atexit.register(self.close)
-                    self._registered = True
             return self._jobs
 
     @staticmethod

@@ -80,6 +80,16 @@ def test_a_render_in_a_thread_then_exit(run):
     assert (result.returncode, result.stdout.strip()) == (0, "rendered"), result.stderr
 
 
+@pytest.mark.parametrize("run", range(5))
+def test_exit_while_katex_is_still_loading(run):
+    # A freeze that renders a post without math starts KaTeX early and may end before it has loaded.
+    code = ("from research_blog import katex\n"
+            "katex.start_early()\n"
+            "print('leaving')\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout.strip()) == (0, "leaving"), result.stderr
+
+
 @pytest.mark.parametrize("run", range(RUNS))
 def test_flask_run_stopped_with_ctrl_c(run):
     port = free_port()
