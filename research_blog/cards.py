@@ -12,11 +12,13 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from pathlib import Path
-
-from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from .rendercache import fingerprint
 from .rendering import disk_cache
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageFont
 
 SIZE = (1200, 630)  # what Open Graph and Twitter's large card expect
 MARGIN = 80
@@ -43,6 +45,9 @@ _REGULAR_FONTS = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf")
 
 @lru_cache(maxsize=32)
 def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
+    # Pillow is imported where a card is drawn: most runs draw none, and it costs 20 ms to import.
+    from PIL import ImageFont
+
     for name in _BOLD_FONTS if bold else _REGULAR_FONTS:
         try:
             return ImageFont.truetype(name, size)
@@ -113,6 +118,8 @@ def keep_drawn(card: tuple[str, str | None, str], png: bytes) -> None:
 
 
 def _draw(title: str, series_line: str | None, site_name: str) -> bytes:
+    from PIL import Image, ImageDraw
+
     canvas = Image.new("L", SIZE, 0)  # palette indices; 0 is the background
     draw = ImageDraw.Draw(canvas)
     draw.rectangle((0, 0, 16, SIZE[1]), fill=_solid(ACCENT))
@@ -127,7 +134,7 @@ def _draw(title: str, series_line: str | None, site_name: str) -> bytes:
     for number, line in enumerate(lines):
         _ink_text(canvas, (MARGIN, top + number * line_height), line, font, TEXT)
     draw.line((MARGIN, SIZE[1] - MARGIN, SIZE[0] - MARGIN, SIZE[1] - MARGIN), fill=_solid(RULE), width=2)
-    canvas.putpalette(_PALETTE)
+    canvas.putpalette(_palette_and_steps()[0])
     out = io.BytesIO()
     canvas.save(out, format="PNG", compress_level=COMPRESS_LEVEL)
     return out.getvalue()
@@ -140,20 +147,23 @@ def _ink_text(canvas: Image.Image, xy: tuple[int, int], text: str, font: ImageFo
     keeps what is already there where two boxes overlap (a glyph's tail into the
     next line): index 0 is the background, so any ink beats it.
     """
+    from PIL import Image, ImageChops, ImageDraw
+
     left, top, right, bottom = font.getbbox(text)
     if right <= left or bottom <= top:
         return  # blank text: nothing to draw
     coverage = Image.new("L", (right - left, bottom - top), 0)
     ImageDraw.Draw(coverage).text((-left, -top), text, font=font, fill=255)
     box = (xy[0] + left, xy[1] + top, xy[0] + right, xy[1] + bottom)
-    canvas.paste(ImageChops.lighter(canvas.crop(box), coverage.point(_STEPS[ink])), box)
+    canvas.paste(ImageChops.lighter(canvas.crop(box), coverage.point(_palette_and_steps()[1][ink])), box)
 
 
 def _solid(ink: str) -> int:
     """The palette index of ``ink`` itself, for shapes drawn without anti-aliasing."""
-    return _STEPS[ink][255]
+    return _palette_and_steps()[1][ink][255]
 
 
+@lru_cache(maxsize=1)
 def _palette_and_steps() -> tuple[list[int], dict[str, list[int]]]:
     """The palette, and per ink a table from text coverage (0-255) to a palette index.
 
@@ -161,6 +171,8 @@ def _palette_and_steps() -> tuple[list[int], dict[str, list[int]]]:
     the background to the ink, which is what anti-aliased text over that
     background is made of. Coverage too faint for the first step stays background.
     """
+    from PIL import ImageColor
+
     background = ImageColor.getrgb(BACKGROUND)
     palette, steps = list(background), {}
     for number, ink in enumerate(INKS):
@@ -171,5 +183,3 @@ def _palette_and_steps() -> tuple[list[int], dict[str, list[int]]]:
         steps[ink] = [first + level - 1 if level else 0 for level in levels]
     return palette, steps
 
-
-_PALETTE, _STEPS = _palette_and_steps()

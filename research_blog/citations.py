@@ -21,13 +21,8 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-
-from pybtex.backends.plaintext import Backend as PlainText
-from pybtex.database import BibliographyDataError
-from pybtex.database.input.bibtex import Parser
-from pybtex.richtext import Text
-from pybtex.scanner import PybtexError
 
 from .problems import Problem
 
@@ -101,14 +96,21 @@ EMPTY = Library({})
 
 # pybtex's by-name helpers (parse_string, render_as) look their plugin up in the
 # installed packages' metadata on every call: seconds for one .bib file. We
-# name the classes directly instead.
-_PLAIN_TEXT = PlainText()
+# name the classes directly instead. pybtex is imported where a .bib file is
+# read: a blog without one never needs it, and it costs 15 ms to import.
+@lru_cache(maxsize=1)
+def _plain_text():
+    from pybtex.backends.plaintext import Backend
+
+    return Backend()
 
 
 def _text(latex: str) -> str:
     if not any(mark in latex for mark in "\\{}~"):  # plain text: LaTeX decoding is the slow part
         return " ".join(latex.split())
-    return " ".join(Text.from_latex(latex).render(_PLAIN_TEXT).split())
+    from pybtex.richtext import Text
+
+    return " ".join(Text.from_latex(latex).render(_plain_text()).split())
 
 
 def _name(person) -> tuple[str, str]:
@@ -158,6 +160,10 @@ def _missing(entry) -> list[str]:
 
 def parse_bibliography(text: str, source: str) -> tuple[Library, list[Problem]]:
     """The references in one .bib file's ``text`` and the problems in it (``source`` names it)."""
+    from pybtex.database import BibliographyDataError
+    from pybtex.database.input.bibtex import Parser
+    from pybtex.scanner import PybtexError
+
     starts = list(_ENTRY_START.finditer(text))
     # Macros (@string) anywhere in the file are visible to every entry, as in BibTeX.
     preamble = "\n".join(re.findall(r"^[ \t]*@string\s*[{(][^\n]*", text, re.I | re.M))

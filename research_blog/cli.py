@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from . import warmworker
 from .checks import all_problems
 from .extension import state
 from .prepare import prepare_freeze
 
 
+def _as_a_batch_job() -> None:
+    """Set this process up for one short run over every post (check, freeze)."""
+    # Forked before the posts are read, it loads the pipeline on the other core meanwhile.
+    warmworker.start()
+    # A run makes hundreds of thousands of small objects that live to its end (posts,
+    # renders, URL tables) and few cycles: collecting every 700 allocations would cost
+    # about 70 ms of a 1,000-post freeze and find next to nothing.
+    gc.set_threshold(50_000, 20, 100)
+
+
 def _problems(for_freeze: bool = False) -> list:
+    _as_a_batch_job()
     blog = state()
     loaded = blog.collection.loaded(max_age=0, patient=False)
     if for_freeze and not loaded.problems:

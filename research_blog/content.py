@@ -20,7 +20,7 @@ from . import reading
 from .citations import EMPTY, Library
 from .frontmatter import key_lines, read_front_matter
 from .problems import ContentError, Problem, shown
-from .rendercache import fingerprint
+from .rendercache import fingerprint, text_digest
 from .rendering import Rendered, RenderFacts, disk_cache, render_facts, render_markdown
 
 __all__ = ["ContentError", "Link", "Post", "Problem", "Term", "display_path", "is_public", "post_from_page", "slugify"]
@@ -109,7 +109,7 @@ _READING_RULE = fingerprint([Path(reading.__file__).read_bytes()])
 
 def _word_count(body: str) -> int:
     """The reading-time word count, kept on disk with the renders: counting costs ms a post."""
-    key = fingerprint(["words", _READING_RULE, body])
+    key = fingerprint(["words", _READING_RULE, text_digest(body)])
     stored = disk_cache().get(key)
     if isinstance(stored, int):
         return stored

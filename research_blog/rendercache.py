@@ -19,6 +19,7 @@ import os
 import tempfile
 import zlib
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,12 @@ def fingerprint(parts: Iterable[bytes | str]) -> str:
         digest.update(len(data).to_bytes(8, "big"))
         digest.update(data)
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=8192)
+def text_digest(text: str) -> str:
+    """The digest of one post's text, worked out once per text: a freeze's keys need it thousands of times."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def pack(value: Any) -> bytes:

@@ -32,13 +32,13 @@ from typing import Any
 from markdown import Markdown
 from pygments.formatters import HtmlFormatter
 
-from . import katex
+from . import katex, warmworker
 from .citations import EMPTY, Library
 from .citemarkdown import CitationExtension
 from .crossrefs import CrossRefExtension
 from .headings import HeadingIdsExtension, slug_of, toc_label
 from .mathmarkdown import KatexExtension, fenced_math
-from .rendercache import DiskCache, fingerprint, pack, unpack
+from .rendercache import DiskCache, fingerprint, pack, text_digest, unpack
 from .sidenotes import SidenoteExtension
 
 # Figures are written ![alt](figures/name.svg): relative to the post's URL.
@@ -221,7 +221,7 @@ def forget(bodies: Iterable[str]) -> None:
 
 
 def _disk_key(body: str, math_output: str, library: Library = EMPTY) -> str:
-    return fingerprint([PIPELINE, math_output, library.digest, body])
+    return fingerprint([PIPELINE, math_output, library.digest, text_digest(body)])
 
 
 def _unpack(data: bytes) -> Rendered:
@@ -346,10 +346,18 @@ def render_all(keys: Iterable[Key], workers: int | None = None,
     handed = _Handover(todo, list(also), keep_derived, keep_also)
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(jobs) < PARALLEL_FROM:
+        warm = warmworker.pool()
+        if warm is not None and jobs:
+            try:
+                handed.take(warm.map(_work, jobs))
+                return
+            except BrokenProcessPool:  # the worker died: what it did not finish is done here
+                warmworker.stop()
         if todo:  # KaTeX loads on its own thread while Markdown starts up here
             katex.start_early()
-        handed.take(map(_work, jobs))
+        handed.take(map(_work, jobs[handed.done:]))
         return
+    warmworker.stop()  # a pool of workers takes over
     try:
         # Spawned, not forked: this process may run a KaTeX thread that a fork would not carry over cleanly.
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:

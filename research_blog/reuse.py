@@ -33,7 +33,7 @@ from . import assets
 from .content import Post
 from .extension import published, state
 from .feeds import FEED_SIZE
-from .rendercache import fingerprint
+from .rendercache import fingerprint, text_digest
 from .rendering import PIPELINE
 
 _PACKAGE = Path(__file__).parent
@@ -76,7 +76,7 @@ def _listing_entry(post: Post) -> str:
 
 
 def _body(post: Post) -> str:
-    return _hash([post.body, post.library.digest])
+    return _hash([text_digest(post.body), post.library.digest])
 
 
 class PageDigests:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from .content import Post
 from .headings import visible_text
-from .rendercache import fingerprint
+from .rendercache import fingerprint, text_digest
 from .rendering import PIPELINE, TocEntry, disk_cache
 from .views import format_date as shown_date  # the date as every page shows it
 
@@ -126,7 +126,7 @@ _SEARCH_RULE = fingerprint([Path(__file__).read_bytes()])
 
 
 def _words_key(body: str, library) -> str:
-    return fingerprint(["search-words", _SEARCH_RULE, PIPELINE, library.digest, body])
+    return fingerprint(["search-words", _SEARCH_RULE, PIPELINE, library.digest, text_digest(body)])
 
 
 def _text_of_render(rendered) -> dict:

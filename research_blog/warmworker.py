@@ -1,0 +1,81 @@
+"""One render worker, forked as `flask freeze` or `flask check` starts, ready by the time it is needed.
+
+A process's first render costs about 0.2 s before any post is read: Markdown and
+its extensions compile a few hundred regular expressions, Pygments compiles its
+lexers and V8 loads KaTeX. A freeze after one edit renders one or two posts, so
+that start-up was a tenth of its time. Forked at the start of the command, the
+worker does it on the other core while this process reads the posts, and the
+few renders go to it (rendering.render_all). A cold freeze, with hundreds of
+renders, uses a pool of spawned workers instead, and this one is stopped.
+
+It is forked only where forking is safe: on Linux, and while this process has
+no other thread (a KaTeX engine thread, a host app's scheduler), since a fork
+copies only the thread that made it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import signal
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+_pool: ProcessPoolExecutor | None = None
+
+# A little of everything the pipeline starts up for: code, math both ways, a table, a note.
+_SAMPLE = """# Start-up
+
+Text with $x_i^2$ and a note.[^n]
+
+$$
+\\frac{a}{b}
+$$
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+```python
+def f(x):
+    return x
+```
+
+[^n]: A note.
+"""
+
+
+def _ignore_ctrl_c() -> None:
+    # Ctrl+C reaches every process of the terminal's group: this one leaves it to the command.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _warm_up() -> None:
+    from . import rendering
+
+    for output in ("htmlAndMathml", "mathml"):
+        rendering._render(_SAMPLE, output)
+
+
+def start() -> None:
+    """Fork the worker and have it warm up; do nothing where forking is not safe."""
+    global _pool
+    if _pool is not None or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return
+    _pool = ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=_ignore_ctrl_c)
+    _pool.submit(_warm_up)
+    atexit.register(stop)
+
+
+def pool() -> ProcessPoolExecutor | None:
+    """The warm worker, if one was started and is still running."""
+    return _pool
+
+
+def stop() -> None:
+    """Let the worker go (idempotent)."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None

@@ -1,0 +1,50 @@
+"""The worker forked as `check` or `freeze` starts renders what those few posts need, exactly as this process would."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import PROJECT_ROOT
+
+# Run in a fresh interpreter: the test process has threads (KaTeX's), so it never forks.
+RENDERS_IN_THE_WORKER = r"""
+from pathlib import Path
+from research_blog import rendering, warmworker
+from research_blog.citations import EMPTY
+
+warmworker.start()
+assert warmworker.pool() is not None, "no worker was forked"
+bodies = [path.read_text(encoding="utf-8").split("\n---\n", 1)[1] for path in sorted(Path("pages").glob("*.md"))[:3]]
+keys = [(body, output, EMPTY) for body in bodies for output in ("htmlAndMathml", "mathml")]
+rendering.render_all(keys)
+assert not rendering._local.__dict__.get("markdowns"), "this process rendered them itself"
+for body, output, library in keys:
+    assert rendering.render_markdown(body, output) == rendering._render(body, output), body[:60]
+print("same")
+"""
+
+NO_FORK_BESIDE_A_THREAD = r"""
+import threading
+from research_blog import warmworker
+
+stop = threading.Event()
+threading.Thread(target=stop.wait).start()
+warmworker.start()
+print("forked" if warmworker.pool() else "not forked")
+stop.set()
+"""
+
+
+def run(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_the_worker_renders_what_this_process_would():
+    result = run(RENDERS_IN_THE_WORKER)
+    assert (result.returncode, result.stdout.strip()) == (0, "same"), result.stderr
+
+
+def test_no_fork_while_another_thread_runs():
+    result = run(NO_FORK_BESIDE_A_THREAD)
+    assert (result.returncode, result.stdout.strip()) == (0, "not forked"), result.stderr
