@@ -360,9 +360,14 @@ def render_all(keys: Iterable[Key], workers: int | None = None,
     warmworker.stop()  # a pool of workers takes over
     try:
         # Spawned, not forked: this process may run a KaTeX thread that a fork would not carry over cleanly.
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=warmworker.ignore_ctrl_c) as pool:
             chunk = max(1, min(MOST_PER_CHUNK, len(jobs) // (workers * 8)))
-            handed.take(pool.map(_work, jobs, chunksize=chunk))
+            try:
+                handed.take(pool.map(_work, jobs, chunksize=chunk))
+            except KeyboardInterrupt:
+                # The workers ignore Ctrl+C (each would print a traceback): drop what they have not started.
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     except (BrokenProcessPool, OSError):
         # Workers could not start (a __main__ that cannot be re-imported, no /dev/shm...): work here.
         handed.take(map(_work, jobs[handed.done:]))

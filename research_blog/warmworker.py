@@ -46,8 +46,8 @@ def f(x):
 """
 
 
-def _ignore_ctrl_c() -> None:
-    # Ctrl+C reaches every process of the terminal's group: this one leaves it to the command.
+def ignore_ctrl_c() -> None:
+    """For a worker process: Ctrl+C reaches every process of the terminal's group, and the command handles it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -63,7 +63,7 @@ def start() -> None:
     global _pool
     if _pool is not None or not sys.platform.startswith("linux") or threading.active_count() > 1:
         return
-    _pool = ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=_ignore_ctrl_c)
+    _pool = ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=ignore_ctrl_c)
     _pool.submit(_warm_up)
     atexit.register(stop)
 
