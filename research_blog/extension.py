@@ -9,6 +9,7 @@ shared one would serve the first app's pages to the second.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,6 +152,19 @@ def public_posts() -> list[Post]:
     return published().posts
 
 
+_day: tuple[dt.date, float] = (dt.date.min, 0.0)  # the local date, and time.time() at its end
+
+
+def today() -> dt.date:
+    """The local date, as ``dt.date.today()``; worked out again once the clock passes midnight."""
+    global _day
+    now = time.time()
+    if now >= _day[1]:
+        date = dt.date.fromtimestamp(now)
+        _day = (date, dt.datetime.combine(date + dt.timedelta(days=1), dt.time()).timestamp())
+    return _day[0]
+
+
 def generation() -> tuple:
     """What every page depends on besides its URL: the content version, the day, the settings."""
     # Every request asks this first: one look-up of the app, then plain attributes.
@@ -159,7 +173,7 @@ def generation() -> tuple:
     if loaded.problems and not app.debug:
         _log_once(loaded)
     config = app.config
-    return (state(app).collection.version, dt.date.today(), config["BLOG_SHOW_DRAFTS"], app.debug,
+    return (state(app).collection.version, today(), config["BLOG_SHOW_DRAFTS"], app.debug,
             config.get("BLOG_SITE_URL"))
 
 

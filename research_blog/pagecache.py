@@ -18,6 +18,8 @@ from datetime import datetime
 
 from werkzeug.http import http_date, quote_etag
 
+from .security import HEADERS
+
 
 @dataclass(frozen=True)
 class CachedPage:
@@ -25,11 +27,13 @@ class CachedPage:
     mimetype: str
     etag: str
     modified: datetime
-    # Formatted once: a cached page is served without formatting anything.
+    # Formatted once: a cached page is served without formatting anything. The
+    # security headers come along, so add_security_headers has nothing to do.
     headers: tuple[tuple[str, str], ...] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "headers", (("ETag", quote_etag(self.etag)), ("Last-Modified", http_date(self.modified))))
+        object.__setattr__(self, "headers", (("ETag", quote_etag(self.etag)), ("Last-Modified", http_date(self.modified)),
+                                             *HEADERS.items()))
 
 
 class PageCache:

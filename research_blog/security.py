@@ -35,14 +35,23 @@ HEADERS = {
 _HEADER_KEYS = {name.lower(): name for name in HEADERS}
 
 
+# Set on a response whose security headers are in place: the standalone site runs
+# add_security_headers for the blueprint and again for the app, and a cached page
+# comes with them (pagecache.py), so later calls need not look through its headers.
+SECURED = "research_blog_secured"
+
+
 def add_security_headers(response: Response) -> Response:
     """Set CSP, nosniff and referrer policy unless the response already has them."""
+    if getattr(response, SECURED, False):
+        return response
     # One pass over the headers: Headers.setdefault raises and catches a KeyError
     # per missing header, which costs more than the rest of a cached page request.
     present = {name.lower() for name, _ in response.headers}
     for key, name in _HEADER_KEYS.items():
         if key not in present:
             response.headers.add(name, HEADERS[name])
+    setattr(response, SECURED, True)
     return response
 
 

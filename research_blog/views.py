@@ -15,7 +15,7 @@ from .content import ContentError, Post
 from .extension import generation, published, state
 from .paging import Pager
 from .rendering import highlight_css
-from .security import META_CONTENT_SECURITY_POLICY, add_security_headers
+from .security import META_CONTENT_SECURITY_POLICY, SECURED, add_security_headers
 from .shipped import shipped_dir
 from .sources import inside
 from .urls import external_url, site_url_known
@@ -69,6 +69,7 @@ def cached_page(mimetype: str = "text/html"):
                 data = body if isinstance(body, bytes) else body.encode("utf-8")
                 page = blog.pages.put(current, key, data, mimetype, blog.collection.loaded_at)
             response = Response(page.body, mimetype=page.mimetype, headers=page.headers)
+            setattr(response, SECURED, True)  # page.headers holds them
             environ = asked.environ
             if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:  # only these earn a 304
                 response.make_conditional(asked)

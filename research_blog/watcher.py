@@ -39,9 +39,10 @@ class FolderWatch:
 
     def take(self) -> bool:
         """Whether anything changed since the last call."""
-        changed = self._changed.is_set()
+        if not self._changed.is_set():  # the usual answer, without clear()'s lock
+            return False
         self._changed.clear()
-        return changed
+        return True
 
     def stop(self) -> None:
         self._observer.stop()

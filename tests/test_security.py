@@ -9,12 +9,17 @@ from conftest import ASSETS, FIXTURE_PAGES, make_app, write_settled
 
 
 def test_security_headers_on_pages_assets_and_errors(client):
-    for path in ("/", "/attention/", f"/{ASSETS}/css/site.css", "/feed.xml", "/no-such-page/"):
+    # Twice each: the second answer of a page comes from the page cache, which carries its own headers.
+    for path in ("/", "/attention/", f"/{ASSETS}/css/site.css", "/feed.xml", "/no-such-page/") * 2:
         with client.get(path) as response:
             csp = response.headers["Content-Security-Policy"]
             assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("style-src-attr")[0], path
             assert response.headers["X-Content-Type-Options"] == "nosniff"
             assert response.headers["Referrer-Policy"]
+            names = [name.lower() for name, _ in response.headers]
+            assert len(names) == len(set(names)), f"a header sent twice on {path}: {names}"
+    with client.get("/attention/") as page, client.get("/attention/", headers={"If-None-Match": page.headers["ETag"]}) as again:
+        assert again.status_code == 304 and again.headers["Content-Security-Policy"] == page.headers["Content-Security-Policy"]
 
 
 def test_pages_carry_no_inline_script_and_no_third_party_urls(client):
