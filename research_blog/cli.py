@@ -9,10 +9,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import warmworker
+from . import prepare, warmworker
 from .checks import all_problems
 from .extension import state
-from .prepare import prepare_freeze
 
 
 def _as_a_batch_job() -> None:
@@ -32,7 +31,7 @@ def _problems(for_freeze: bool = False) -> list:
     if for_freeze and not loaded.problems:
         # Everything a freeze derives from the posts, made on every core first: the
         # checks below and then the freeze find it all in the caches.
-        prepare_freeze(loaded)
+        prepare.prepare_freeze(loaded)
     return all_problems(loaded, blog.figures_dir)
 
 
@@ -59,6 +58,13 @@ def check_command() -> None:
 @with_appcontext
 def freeze_command(out: Path, base_url: str | None, render_all_pages: bool) -> None:
     """Validate the content, then write the whole site as static files."""
+    try:
+        _freeze(out, base_url, render_all_pages)
+    finally:
+        prepare.stop()  # share cards still being drawn when the freeze failed or was stopped
+
+
+def _freeze(out: Path, base_url: str | None, render_all_pages: bool) -> None:
     from .freeze import FreezeError, freeze_site
 
     problems = _problems(for_freeze=True)

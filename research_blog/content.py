@@ -20,8 +20,7 @@ from . import reading
 from .citations import EMPTY, Library
 from .frontmatter import key_lines, read_front_matter
 from .problems import ContentError, Problem, shown
-from .rendercache import fingerprint, text_digest
-from .rendering import Rendered, RenderFacts, disk_cache, render_facts, render_markdown
+from .rendering import Rendered, RenderFacts, render_facts, render_markdown
 
 __all__ = ["ContentError", "Link", "Post", "Problem", "Term", "display_path", "is_public", "post_from_page", "slugify"]
 
@@ -82,8 +81,8 @@ class Post:
 
     def __post_init__(self) -> None:
         # Derived once here, so every page, check and feed agrees on them.
-        if self.word_count is None:
-            object.__setattr__(self, "word_count", _word_count(self.body))
+        if self.word_count is None:  # not known from an earlier load (loadcache.py): count
+            object.__setattr__(self, "word_count", reading.count_words(self.body))
         object.__setattr__(self, "reading_minutes", reading.minutes_for(self.word_count))
         object.__setattr__(self, "category_slug", slugify(self.category))
         object.__setattr__(self, "series_slug", slugify(self.series) if self.series else None)
@@ -102,20 +101,6 @@ class Post:
     def sort_key(self) -> tuple:
         """Newest first; a tie goes to the lower series part, then to the title."""
         return (-self.date.toordinal(), self.series_part or 0, self.title.casefold())
-
-
-_READING_RULE = fingerprint([Path(reading.__file__).read_bytes()])
-
-
-def _word_count(body: str) -> int:
-    """The reading-time word count, kept on disk with the renders: counting costs ms a post."""
-    key = fingerprint(["words", _READING_RULE, text_digest(body)])
-    stored = disk_cache().get(key)
-    if isinstance(stored, int):
-        return stored
-    words = reading.count_words(body)
-    disk_cache().put(key, words)
-    return words
 
 
 def display_path(path: Path) -> str:

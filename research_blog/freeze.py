@@ -17,7 +17,7 @@ from pathlib import Path
 
 from flask import Flask, url_for
 
-from . import outfolder
+from . import outfolder, prepare
 from .extension import state
 from .outfolder import MARKER  # noqa: F401 - re-exported: tests and tools look for it
 from .pagecache import PageCache
@@ -73,6 +73,12 @@ def _blog_freezer(app: Flask):
     return BlogFreezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
 
 
+def _once_cards_are_drawn():
+    """reader_freeze_urls (share cards, series feeds), after the cards being drawn elsewhere are in."""
+    prepare.cards_drawn()
+    yield from reader_freeze_urls()
+
+
 def _write_extras(app: Flask, root: Path, base_url: str | None) -> None:
     """Files a static host wants that no URL produces: a 404 page and a headers file."""
     # "__404__" can never be a post slug, so this is always our 404 page.
@@ -95,7 +101,8 @@ def _freeze_into(app: Flask, build: Path, base_url: str | None, progress: Callab
     reuse = Reuse(app, previous, build, digests, freezer.urlpath_to_filepath)
     freezer.reused_endpoints = reuse.endpoints
     # Frozen-Flask's own generators, then ours, each less the URLs whose files are reused.
-    for generator in (freezer.static_files_urls, freezer.no_argument_rules_urls, freeze_urls, reader_freeze_urls):
+    # The share cards come last: the workers of prepare_freeze may still be drawing them.
+    for generator in (freezer.static_files_urls, freezer.no_argument_rules_urls, freeze_urls, _once_cards_are_drawn):
         freezer.register_generator(reuse.only_changed(generator))
     pages = 0
     with warnings.catch_warnings():

@@ -14,9 +14,10 @@ and parallel writers cannot corrupt one.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
-import tempfile
+import threading
 import zlib
 from collections.abc import Iterable
 from functools import lru_cache
@@ -61,6 +62,8 @@ class DiskCache:
     def __init__(self, folder: Path | None):
         self.folder = folder
         self._root = str(folder) if folder is not None else ""
+        self._folders: set[str] = set()  # made (or found) already
+        self._written = itertools.count()
 
     def _path(self, key: str) -> str:
         # A string, not a Path: a freeze looks up thousands of keys.
@@ -83,13 +86,22 @@ class DiskCache:
             return
         path = self._path(key)
         folder = os.path.dirname(path)
-        try:
-            os.makedirs(folder, exist_ok=True)
-            with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, prefix=".tmp-") as handle:
-                handle.write(data)
-            os.replace(handle.name, path)
-        except OSError:  # a read-only or full disk only costs speed
-            pass
+        # A name no other process or thread uses: a cold freeze writes thousands of
+        # files, and tempfile's random names and mkdir-every-time cost seconds there.
+        temporary = f"{folder}/.tmp-{os.getpid()}-{threading.get_ident()}-{next(self._written)}"
+        for _attempt in range(2):
+            try:
+                if folder not in self._folders:
+                    os.makedirs(folder, exist_ok=True)
+                    self._folders.add(folder)
+                with open(temporary, "xb") as handle:
+                    handle.write(data)
+                os.replace(temporary, path)
+                return
+            except FileNotFoundError:  # the folder was deleted meanwhile: make it again, once
+                self._folders.discard(folder)
+            except OSError:  # a read-only or full disk only costs speed
+                return
 
     def get(self, key: str) -> Any | None:
         data = self.get_packed(key)

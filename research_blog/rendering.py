@@ -21,7 +21,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
@@ -244,11 +244,18 @@ def _keep(key: Key, data: bytes, rendered: Rendered | None = None) -> Rendered:
 
 def _store(key: Key, rendered: Rendered) -> Rendered:
     data = pack(asdict(rendered))
-    _disk.put_packed(_disk_key(*key), data)
-    facts = _facts_of(rendered)
-    _disk.put(_facts_key(key), asdict(facts))
-    _facts[key] = facts
+    _store_packed(key, data, _facts_of(rendered))
     return _keep(key, data, rendered)
+
+
+def _store_packed(key: Key, data: bytes, facts: RenderFacts) -> None:
+    """Keep a render packed by a worker: on disk, or (without a disk cache) in memory."""
+    _disk.put_packed(_disk_key(*key), data)
+    _disk.put(_facts_key(key), asdict(facts))
+    with _lock:
+        _facts[key] = facts
+        if _disk.folder is None:
+            _packed[key] = data
 
 
 def _facts_key(key: Key) -> str:
@@ -307,9 +314,10 @@ def render_markdown(body: str, math_output: str = "htmlAndMathml", library: Libr
 def _work(job: tuple) -> Any:
     """One job in a worker: ("render", key, derive) or ("call", function, args)."""
     if job[0] == "render":
+        # Packed here, in parallel, and sent back packed: a sixth of the bytes to pickle.
         _, key, derive = job
         rendered = _render(*key)
-        return rendered, derive(key, rendered) if derive else None
+        return pack(asdict(rendered)), _facts_of(rendered), derive(key, rendered) if derive else None
     _, function, args = job
     return function(*args)
 
@@ -324,11 +332,31 @@ def render_many(bodies: Iterable[str], math_output: str = "htmlAndMathml", worke
 MOST_PER_CHUNK = 32
 
 
+class Later:
+    """Work a pool of render_all is still doing after it returned: ``wait()`` for it, or ``cancel()`` it."""
+
+    def __init__(self, thread: threading.Thread | None = None, pool: ProcessPoolExecutor | None = None):
+        self._thread, self._pool = thread, pool
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+    def cancel(self) -> None:
+        """Drop the jobs no worker has started (the one running finishes)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+DONE = Later()
+
+
 def render_all(keys: Iterable[Key], workers: int | None = None,
                derive: Callable[[Key, Rendered], Any] | None = None,
                keep_derived: Callable[[Key, Any], None] | None = None,
                also: Sequence[tuple[Callable, tuple]] = (),
-               keep_also: Callable[[tuple[Callable, tuple], Any], None] | None = None) -> None:
+               keep_also: Callable[[tuple[Callable, tuple], Any], None] | None = None,
+               also_in_background: bool = False) -> Later:
     """Like render_many, for (body, math output, library) keys: one pool for pages and feeds alike.
 
     While a worker has a fresh render at hand it also runs ``derive(key, rendered)``
@@ -337,12 +365,19 @@ def render_all(keys: Iterable[Key], workers: int | None = None,
     pairs (share cards) whose results go to ``keep_also(pair, result)``. Results
     are handed over as they arrive, never all held at once. ``derive`` and the
     functions must be module-level, since workers are other processes.
+
+    ``also_in_background``: return once the renders are in, while the workers go
+    on with ``also`` and a thread of this process keeps their results; the
+    returned :class:`Later` waits for that (with few jobs, everything is done here
+    and now, and it waits for nothing).
     """
     todo = []
     for key in dict.fromkeys(keys):
         if key not in _packed and not _disk.has(_disk_key(*key)):
             todo.append(key)  # on disk: read when a page or a check asks for it
-    jobs = [("render", key, derive) for key in todo] + [("call", function, args) for function, args in also]
+    renders = [("render", key, derive) for key in todo]
+    calls = [("call", function, args) for function, args in also]
+    jobs = renders + calls
     handed = _Handover(todo, list(also), keep_derived, keep_also)
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(jobs) < PARALLEL_FROM:
@@ -350,27 +385,56 @@ def render_all(keys: Iterable[Key], workers: int | None = None,
         if warm is not None and jobs:
             try:
                 handed.take(warm.map(_work, jobs))
-                return
+                return DONE
             except BrokenProcessPool:  # the worker died: what it did not finish is done here
                 warmworker.stop()
         if todo:  # KaTeX loads on its own thread while Markdown starts up here
             katex.start_early()
         handed.take(map(_work, jobs[handed.done:]))
-        return
+        return DONE
     warmworker.stop()  # a pool of workers takes over
     try:
         # Spawned, not forked: this process may run a KaTeX thread that a fork would not carry over cleanly.
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=warmworker.ignore_ctrl_c) as pool:
-            chunk = max(1, min(MOST_PER_CHUNK, len(jobs) // (workers * 8)))
-            try:
-                handed.take(pool.map(_work, jobs, chunksize=chunk))
-            except KeyboardInterrupt:
-                # The workers ignore Ctrl+C (each would print a traceback): drop what they have not started.
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=warmworker.ignore_ctrl_c)
+    except OSError:  # no /dev/shm, say: work here
+        handed.take(map(_work, jobs))
+        return DONE
+    try:
+        rendered = pool.map(_work, renders, chunksize=_chunk(len(renders), workers))
+        # Queued now, so the workers go straight on to them.
+        called = pool.map(_work, calls, chunksize=_chunk(len(calls), workers))
+        handed.take(rendered)
+        if also_in_background and calls:
+            thread = threading.Thread(target=_keep_later, args=(pool, handed, called, jobs), name="render-later",
+                                      daemon=True)
+            thread.start()
+            return Later(thread, pool)
+        handed.take(called)
+    except KeyboardInterrupt:
+        # The workers ignore Ctrl+C (each would print a traceback): drop what they have not started.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
     except (BrokenProcessPool, OSError):
-        # Workers could not start (a __main__ that cannot be re-imported, no /dev/shm...): work here.
+        # Workers could not start (a __main__ that cannot be re-imported...): work here.
         handed.take(map(_work, jobs[handed.done:]))
+    pool.shutdown(wait=True)
+    return DONE
+
+
+def _chunk(count: int, workers: int) -> int:
+    return max(1, min(MOST_PER_CHUNK, count // (workers * 8)))
+
+
+def _keep_later(pool: ProcessPoolExecutor, handed: _Handover, results: Iterator[Any], jobs: list) -> None:
+    """In a thread: keep what the workers send back, then let them go."""
+    try:
+        handed.take(results)
+    except BrokenProcessPool:
+        handed.take(map(_work, jobs[handed.done:]))
+    except CancelledError:  # cancel(): the freeze ended without them
+        pass
+    finally:
+        pool.shutdown(wait=True)
 
 
 class _Handover:
@@ -384,9 +448,9 @@ class _Handover:
         for result in results:
             if self.done < len(self.keys):
                 key = self.keys[self.done]
-                rendered, value = result
+                data, facts, value = result
                 if key not in _packed:
-                    _store(key, rendered)
+                    _store_packed(key, data, facts)
                 if self.keep_derived and value is not None:
                     self.keep_derived(key, value)
             elif self.keep_also:

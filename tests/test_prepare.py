@@ -10,7 +10,7 @@ from test_freeze_reuse import same_tree
 from research_blog import cards, rendering, search
 from research_blog.extension import published, state
 from research_blog.freeze import freeze_site
-from research_blog.prepare import prepare_freeze
+from research_blog.prepare import cards_drawn, prepare_freeze
 from research_blog.reader_views import series_line
 
 
@@ -37,6 +37,7 @@ def test_what_workers_make_is_what_the_freeze_would_make_itself(tmp_path):
             wanted = [(post.title, series_line(visible, post), app.config["BLOG_TITLE"]) for post in visible.posts]
             assert len(cards.undrawn(wanted)) == len(wanted)
             prepare_freeze(loaded)  # 24 renders, 24 feed renders and 24 cards: enough to start workers
+            cards_drawn()  # the workers draw the cards after the renders, while the freeze goes on
             assert cards.undrawn(wanted) == [], "every card was drawn and kept"
             for post in visible.posts:
                 stored = rendering.disk_cache().get(search._words_key(post.body, post.library))
