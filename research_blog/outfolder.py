@@ -84,23 +84,23 @@ def new_build_folder(out: Path) -> Path:
     return build
 
 
-def _files_under(root: Path) -> list[str]:
-    """Every file and link under ``root``, relative, without following linked folders."""
+def _walk(root: Path) -> tuple[list[str], list[str]]:
+    """Every file and link under ``root``, and every empty folder, relative, without following linked folders."""
     # Plain strings, not Path objects: a site has thousands of files, and this runs twice a freeze.
-    found = []
+    found, empty = [], []
     top = len(str(root)) + 1
     for folder, subfolders, names in os.walk(root, followlinks=False):
         here = folder[top:].replace(os.sep, "/")
         prefix = f"{here}/" if here else ""
         found += [prefix + name for name in names]
         found += [prefix + name for name in subfolders if os.path.islink(os.path.join(folder, name))]
-    return sorted(found)
+        if here and not subfolders and not names:
+            empty.append(here)  # a build writes no empty folder, so any empty one is yours (git keeps some)
+    return sorted(found), empty
 
 
-def _empty_folders(root: Path) -> list[str]:
-    # A build writes no empty folder, so any empty one is yours (git keeps some in .git).
-    return [Path(folder).relative_to(root).as_posix() for folder, subfolders, names in os.walk(root)
-            if not subfolders and not names and Path(folder) != root]
+def _files_under(root: Path) -> list[str]:
+    return _walk(root)[0]
 
 
 def _marker_lines(out: Path) -> list[str] | None:
@@ -137,21 +137,24 @@ def previous_digests(out: Path) -> dict[str, tuple[str, str]]:
 
 def _stamp(path: str) -> str:
     try:
-        found = os.lstat(path)
+        return _stamp_of(os.lstat(path))
     except OSError:
         return ""
+
+
+def _stamp_of(found: os.stat_result) -> str:
     return f"{found.st_size}:{found.st_mtime_ns}:{found.st_ino}"
 
 
-def _yours(out: Path) -> list[str]:
-    """The files in ``out`` that the last freeze did not write."""
+def _yours(out: Path) -> tuple[list[str], list[str]]:
+    """The files in ``out`` that the last freeze did not write, and its empty folders (also yours)."""
     if not out.is_dir():
-        return []
+        return [], []
     ours = _previous_files(out)
-    everything = _files_under(out)
+    everything, empty = _walk(out)
     if ours is None:
-        return [name for name in everything if name.split("/")[0] in _ALWAYS_YOURS]
-    return [name for name in everything if name not in ours and name != MARKER]
+        return [name for name in everything if name.split("/")[0] in _ALWAYS_YOURS], empty
+    return [name for name in everything if name not in ours and name != MARKER], empty
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -173,18 +176,18 @@ def finish_and_swap(build: Path, out: Path, digests: dict[str, str] | None = Non
     """
     digests = digests or {}
     written = _files_under(build)
-    size = sum(os.lstat(os.path.join(build, name)).st_size for name in written)
-    yours = _yours(out)
+    found = {name: os.lstat(os.path.join(build, name)) for name in written}  # one look at each file
+    size = sum(stat.st_size for stat in found.values())
+    yours, empty = _yours(out)
     clashes = sorted(set(yours) & set(written))
     if clashes:
         raise OutputFolderError(f"{out / clashes[0]} was not written by the last freeze, but this one writes it: "
                                 "move your file away (or delete it) and freeze again")
-    lines = [f"{name}\t{digests[name]}\t{_stamp(os.path.join(build, name))}" if name in digests else name
-             for name in written]
+    lines = [f"{name}\t{digests[name]}\t{_stamp_of(found[name])}" if name in digests else name for name in written]
     (build / MARKER).write_text(_MARKER_HEADER + "".join(f"{line}\n" for line in lines), encoding="utf-8")
     for name in yours:
         _link_or_copy(out / name, build / name)
-    for name in _empty_folders(out) if out.is_dir() else []:
+    for name in empty:
         (build / name).mkdir(parents=True, exist_ok=True)
     old = None
     if out.exists():

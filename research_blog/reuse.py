@@ -138,11 +138,14 @@ class Reuse:
     def __init__(self, app: Flask, previous: dict[str, tuple[str, str]], build: Path, chosen: dict[str, str],
                  url_to_file: Callable[[str], str]):
         self._digests = PageDigests(app)
-        self._previous, self._build, self._chosen = previous, str(build), chosen
+        # A digest names the endpoint, its arguments, the URL rules and settings: the
+        # same digest is the same URL, so the same file, and url_for need not be asked.
+        self._by_digest = {digest: (relative, path) for relative, (digest, path) in previous.items()}
+        self._build, self._chosen = str(build), chosen
         self._url_to_file = url_to_file
         self._script_name = urlsplit(app.config.get("FREEZER_BASE_URL") or "").path.rstrip("/")
         self._made: set[str] = set()  # folders made so far: a post's page and card share one
-        self.linked: list[tuple[str, str]] = []  # (URL, file) of each file reused
+        self.linked: list[str] = []  # each file reused
         self.endpoints: set[str] = set()  # endpoints of the files reused, for Frozen-Flask's check
 
     def only_changed(self, generator: Callable[[], Iterable]) -> Callable[[], Iterator]:
@@ -160,24 +163,26 @@ class Reuse:
         digest = self._digests.digest(endpoint, values)
         if digest is None:
             return False
-        # The file Frozen-Flask would write for this URL, found the way it finds it.
-        url = url_for(endpoint, **values)[len(self._script_name):]
-        relative = normalize("NFC", self._url_to_file(urlsplit(unquote(url)).path))
-        self._chosen[relative] = digest
-        last = self._previous.get(relative)
-        if last is None or last[0] != digest:
+        last = self._by_digest.get(digest)
+        if last is None:
+            # Built anew; the marker keeps its digest under the file Frozen-Flask will
+            # write for this URL, found the way Frozen-Flask finds it.
+            url = url_for(endpoint, **values)[len(self._script_name):]
+            self._chosen[normalize("NFC", self._url_to_file(urlsplit(unquote(url)).path))] = digest
             return False
+        relative, source = last
+        self._chosen[relative] = digest
         path = f"{self._build}/{relative}"
         folder = os.path.dirname(path)
         try:
             if folder not in self._made:
                 os.makedirs(folder, exist_ok=True)
                 self._made.add(folder)
-            os.link(last[1], path)
-        except FileExistsError:  # a second URL for the same file: linked once already
+            os.link(source, path)
+        except FileExistsError:  # the same URL again: linked once already
             return True
         except OSError:
             return False
-        self.linked.append((url, relative))
+        self.linked.append(relative)
         self.endpoints.add(endpoint)
         return True

@@ -52,8 +52,9 @@ def ignore_ctrl_c() -> None:
 
 
 def _warm_up() -> None:
-    from . import rendering
+    from . import katex, rendering
 
+    katex.start_early()  # V8 loads KaTeX on its own thread while Markdown starts up here
     for output in ("htmlAndMathml", "mathml"):
         rendering._render(_SAMPLE, output)
 

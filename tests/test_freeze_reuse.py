@@ -76,3 +76,21 @@ def test_freeze_all_renders_every_page(pages_copy, tmp_path):
     assert app.test_cli_runner().invoke(args=["freeze", "--out", str(out), "--all"]).exit_code == 0
     after = inodes(out)
     assert all(after[name] != before[name] for name in after)
+
+
+def test_reuse_under_a_sub_path_and_after_the_sub_path_changes(pages_copy, tmp_path):
+    out = tmp_path / "site"
+    freeze_site(make_app(pages_copy), out, base_url="https://example.org/research/")
+    before = inodes(out)
+    freeze_site(make_app(pages_copy), out, base_url="https://example.org/research/")
+    after = inodes(out)
+    assert {name for name in after if after[name] != before.get(name)} == {"404.html", "_headers"}, "all else reused"
+    freeze_site(make_app(pages_copy), tmp_path / "full", base_url="https://example.org/research/", reuse=False)
+    assert same_tree(out, tmp_path / "full")
+    # Another sub-path changes every link: nothing may be reused.
+    freeze_site(make_app(pages_copy), out, base_url="https://example.org/notes/")
+    moved = inodes(out)
+    assert all(moved[name] != after.get(name) for name in moved if name.endswith((".html", ".xml", ".json")))
+    assert 'href="/notes/' in (out / "index.html").read_text(encoding="utf-8")
+    freeze_site(make_app(pages_copy), tmp_path / "full-notes", base_url="https://example.org/notes/", reuse=False)
+    assert same_tree(out, tmp_path / "full-notes")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-from conftest import make_app
+from conftest import PROJECT_ROOT, SITE_URL, make_app
 from test_freeze_reuse import same_tree
 
 from research_blog import cards, rendering, search
@@ -50,3 +53,19 @@ def test_what_workers_make_is_what_the_freeze_would_make_itself(tmp_path):
     rendering.clear_memory_cache()
     freeze_site(make_app(blog), tmp_path / "serial")
     assert same_tree(tmp_path / "prepared", tmp_path / "serial")
+
+
+def test_the_freeze_command_with_its_workers_writes_what_a_serial_freeze_writes(tmp_path):
+    # The whole command in a fresh process: the forked worker, the pool of spawned workers,
+    # the cards drawn while the pages are written, and a second freeze after an edit.
+    blog = many_posts(tmp_path / "blog", count=30)
+    env = {**os.environ, "FLASK_BLOG_CONTENT_DIR": str(blog), "FLASK_BLOG_RENDER_CACHE": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "flask", "--app", "app", "freeze", "--out", str(tmp_path / "site"),
+               "--base-url", SITE_URL + "/"]
+    for edit in ("", "\nOne more line.\n"):
+        with (blog / "post-07.md").open("a", encoding="utf-8") as post:
+            post.write(edit)
+        result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        freeze_site(make_app(blog), tmp_path / "serial", base_url=SITE_URL + "/", reuse=False)
+        assert same_tree(tmp_path / "site", tmp_path / "serial")
