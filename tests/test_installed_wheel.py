@@ -54,7 +54,7 @@ from pathlib import Path
 import research_blog
 from crawl import client_fetcher, crawl
 from research_blog.assets import version
-from site_app import app
+from mysite import app
 
 assert Path(research_blog.__file__).resolve().is_relative_to(Path(sys.prefix).resolve()), research_blog.__file__
 visited, broken = crawl(client_fetcher(app.test_client()), ["/", "/blog/", "/blog/search/"])
@@ -116,7 +116,7 @@ def test_the_readme_embedding_runs_against_the_installed_wheel(built, tmp_path):
 
     host = tmp_path / "host"
     (host / "pages" / "figures").mkdir(parents=True)
-    (host / "site_app.py").write_text(readme_embedding_code(), encoding="utf-8")
+    (host / "mysite.py").write_text(readme_embedding_code(), encoding="utf-8")
     (host / "pages" / "a-hosts-post.md").write_text(POST, encoding="utf-8")
     (host / "pages" / "figures" / "square.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>')
@@ -128,7 +128,7 @@ def test_the_readme_embedding_runs_against_the_installed_wheel(built, tmp_path):
     assert crawled.returncode == 0, crawled.stdout + crawled.stderr
     assert "crawled" in crawled.stdout
 
-    flask = [str(env_dir / "bin" / "flask"), "--app", "site_app"]
+    flask = [str(env_dir / "bin" / "flask"), "--app", "mysite"]
     check = subprocess.run([*flask, "check"], cwd=host, env=env, capture_output=True, text=True, timeout=300)
     assert check.returncode == 0 and "OK: 1 post in" in check.stdout, check.stdout + check.stderr
     frozen = subprocess.run([*flask, "freeze", "--out", "public"], cwd=host, env=env, capture_output=True, text=True, timeout=300)
@@ -138,5 +138,5 @@ def test_the_readme_embedding_runs_against_the_installed_wheel(built, tmp_path):
     assert list((host / "public" / "blog" / "assets").glob("*/katex/fonts/KaTeX_Main-Regular.woff2"))
 
     (host / "pages").rename(host / "posts-elsewhere")
-    missing = subprocess.run([str(python), "-c", "import site_app"], cwd=host, env=env, capture_output=True, text=True, timeout=120)
+    missing = subprocess.run([str(python), "-c", "import mysite"], cwd=host, env=env, capture_output=True, text=True, timeout=120)
     assert missing.returncode != 0 and "which is not a folder: create it" in missing.stderr
