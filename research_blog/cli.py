@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -14,18 +16,25 @@ from .checks import all_problems
 from .extension import state
 
 
-def _as_a_batch_job() -> None:
-    """Set this process up for one short run over every post (check, freeze)."""
+@contextmanager
+def _as_a_batch_job() -> Iterator[None]:
+    """This process set up for one run over every post (check, freeze), and set back after it."""
     # Forked before the posts are read, it loads the pipeline on the other core meanwhile.
     warmworker.start()
     # A run makes hundreds of thousands of small objects that live to its end (posts,
     # renders, URL tables) and few cycles: collecting every 700 allocations would cost
     # about 70 ms of a 1,000-post freeze and find next to nothing.
+    thresholds = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        prepare.stop()  # share cards still being drawn when a freeze failed or was stopped
+        warmworker.stop()  # the worker serves one command: a host's process may run more
 
 
 def _problems(for_freeze: bool = False) -> list:
-    _as_a_batch_job()
     blog = state()
     loaded = blog.collection.loaded(max_age=0, patient=False)
     if for_freeze and not loaded.problems:
@@ -39,7 +48,8 @@ def _problems(for_freeze: bool = False) -> list:
 @with_appcontext
 def check_command() -> None:
     """Validate every post; print each problem as path:line: message."""
-    problems = _problems()
+    with _as_a_batch_job():
+        problems = _problems()
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -58,10 +68,8 @@ def check_command() -> None:
 @with_appcontext
 def freeze_command(out: Path, base_url: str | None, render_all_pages: bool) -> None:
     """Validate the content, then write the whole site as static files."""
-    try:
+    with _as_a_batch_job():
         _freeze(out, base_url, render_all_pages)
-    finally:
-        prepare.stop()  # share cards still being drawn when the freeze failed or was stopped
 
 
 def _freeze(out: Path, base_url: str | None, render_all_pages: bool) -> None:

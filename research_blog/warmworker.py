@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 _pool: ProcessPoolExecutor | None = None
+_stop_registered = False  # with atexit, once per process
 
 # A little of everything the pipeline starts up for: code, math both ways, a table, a note.
 _SAMPLE = """# Start-up
@@ -61,12 +62,14 @@ def _warm_up() -> None:
 
 def start() -> None:
     """Fork the worker and have it warm up; do nothing where forking is not safe."""
-    global _pool
+    global _pool, _stop_registered
     if _pool is not None or not sys.platform.startswith("linux") or threading.active_count() > 1:
         return
+    if not _stop_registered:
+        atexit.register(stop)
+        _stop_registered = True
     _pool = ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=ignore_ctrl_c)
     _pool.submit(_warm_up)
-    atexit.register(stop)
 
 
 def pool() -> ProcessPoolExecutor | None:

@@ -48,3 +48,20 @@ def test_the_worker_renders_what_this_process_would():
 def test_no_fork_while_another_thread_runs():
     result = run(NO_FORK_BESIDE_A_THREAD)
     assert (result.returncode, result.stdout.strip()) == (0, "not forked"), result.stderr
+
+
+def test_a_command_leaves_no_worker_and_the_collector_as_it_found_them(tmp_path):
+    # A host's process (or this one) may run more commands, or serve pages, afterwards.
+    code = (
+        "import gc\n"
+        "from research_blog import create_app, warmworker\n"
+        "app = create_app({'BLOG_SITE_URL': 'https://example.org', 'BLOG_RENDER_CACHE': None})\n"
+        "before = gc.get_threshold()\n"
+        "for args in (['check'], ['freeze', '--out', r'" + str(tmp_path / "site") + "']):\n"
+        "    result = app.test_cli_runner().invoke(args=args)\n"
+        "    assert result.exit_code == 0, result.output\n"
+        "    assert warmworker.pool() is None and gc.get_threshold() == before, args\n"
+        "print('clean')\n"
+    )
+    result = run(code)
+    assert (result.returncode, result.stdout.strip()) == (0, "clean"), result.stderr
