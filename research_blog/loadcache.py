@@ -18,21 +18,17 @@ and checks posts, so a new release of it parses everything again.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from importlib import metadata
 from pathlib import Path
 
 from . import content, frontmatter, reading
 from .content import Link, Post, Term
-from .rendercache import fingerprint
+from .rendercache import digest_of, fingerprint
 from .rendering import disk_cache
 
+# This module is in it too: the entries' layout is its own.
 _PARSER = fingerprint([Path(module.__file__).read_bytes() for module in (content, frontmatter, reading)]
-                      + [metadata.version("flask-flatpages"), metadata.version("pyyaml")])
-
-
-def text_digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+                      + [Path(__file__).read_bytes(), metadata.version("flask-flatpages"), metadata.version("pyyaml")])
 
 
 def _key(root: Path) -> str:
@@ -43,7 +39,7 @@ def _entry(post: Post, text: str) -> list | None:
     """``post`` as JSON values, or None if its body is not the end of ``text``."""
     if not text.endswith(post.body):
         return None
-    return [text_digest(text), len(text) - len(post.body), post.slug, post.title, post.date.isoformat(), post.summary,
+    return [digest_of(text), len(text) - len(post.body), post.slug, post.title, post.date.isoformat(), post.summary,
             post.category, [[tag.name, tag.slug] for tag in post.tags], post.series, post.series_part, post.draft,
             post.updated.isoformat() if post.updated else None, [[link.label, link.url] for link in post.links],
             post.bibliography, post.word_count]
@@ -70,7 +66,7 @@ class ParsedPosts:
     def post(self, shown: str, source: Path, text: str) -> Post | None:
         """The post ``text`` parsed into last time, or None to parse it."""
         entry = self._known.get(shown)
-        if entry is None or entry[0] != text_digest(text):
+        if entry is None or entry[0] != digest_of(text):
             return None
         try:
             post = _post(entry, source, text)

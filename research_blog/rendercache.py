@@ -35,10 +35,15 @@ def fingerprint(parts: Iterable[bytes | str]) -> str:
     return digest.hexdigest()
 
 
+def digest_of(text: str) -> str:
+    """The SHA-256 of ``text``, in hex."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 @lru_cache(maxsize=8192)
 def text_digest(text: str) -> str:
-    """The digest of one post's text, worked out once per text: a freeze's keys need it thousands of times."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    """``digest_of`` one post's body, worked out once per body: a freeze's keys need it thousands of times."""
+    return digest_of(text)
 
 
 def pack(value: Any) -> bytes:

@@ -230,11 +230,9 @@ def _unpack(data: bytes) -> Rendered:
                     tuple(tuple(e) for e in value["reference_errors"]), tuple(value["cited"]))
 
 
-def _keep(key: Key, data: bytes, rendered: Rendered | None = None) -> Rendered:
-    rendered = rendered or _unpack(data)
+def _keep(key: Key, rendered: Rendered) -> Rendered:
+    """Hold ``rendered`` among the few renders kept unpacked (the packed one is kept by _store_packed)."""
     with _lock:
-        if _disk.folder is None:  # with a disk cache, a page read again reads the disk: memory stays flat
-            _packed[key] = data
         _unpacked[key] = rendered
         _unpacked.move_to_end(key)
         while len(_unpacked) > _UNPACKED_KEPT:
@@ -243,13 +241,15 @@ def _keep(key: Key, data: bytes, rendered: Rendered | None = None) -> Rendered:
 
 
 def _store(key: Key, rendered: Rendered) -> Rendered:
-    data = pack(asdict(rendered))
-    _store_packed(key, data, _facts_of(rendered))
-    return _keep(key, data, rendered)
+    _store_packed(key, pack(asdict(rendered)), _facts_of(rendered))
+    return _keep(key, rendered)
 
 
 def _store_packed(key: Key, data: bytes, facts: RenderFacts) -> None:
-    """Keep a render packed by a worker: on disk, or (without a disk cache) in memory."""
+    """Keep a packed render and its facts: on disk, or (without a disk cache) in memory.
+
+    With a disk cache, a page read again reads the disk: memory stays flat.
+    """
     _disk.put_packed(_disk_key(*key), data)
     _disk.put(_facts_key(key), asdict(facts))
     with _lock:
@@ -286,8 +286,11 @@ def render_facts(body: str, math_output: str = "htmlAndMathml", library: Library
         except (KeyError, TypeError):  # written by another version: work it out again
             found = None
     if found is None:
-        found = _facts_of(render_markdown(*key))
-        _disk.put(_facts_key(key), asdict(found))
+        rendered = render_markdown(*key)
+        found = _facts.get(key)  # there when render_markdown rendered it just now (_store_packed)
+        if found is None:  # read from the cache, whose facts file was missing or outdated
+            found = _facts_of(rendered)
+            _disk.put(_facts_key(key), asdict(found))
     _facts[key] = found
     return found
 
@@ -305,7 +308,7 @@ def render_markdown(body: str, math_output: str = "htmlAndMathml", library: Libr
     data = _packed.get(key) or _disk.get_packed(_disk_key(*key))
     if data is not None:
         try:
-            return _keep(key, data)
+            return _keep(key, _unpack(data))
         except (ValueError, KeyError, zlib.error):  # a damaged or outdated cache file: render again
             pass
     return _store(key, _render(*key))
