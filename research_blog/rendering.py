@@ -346,9 +346,12 @@ class Later:
             self._thread.join()
 
     def cancel(self) -> None:
-        """Drop the jobs no worker has started (the one running finishes)."""
+        """Drop the jobs no worker has started, and wait for the ones running to finish."""
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+            # The keeping thread then shuts the pool down for good: a pool left to the
+            # interpreter's exit can make Python 3.11 print "Bad file descriptor".
+            self.wait()
 
 
 DONE = Later()

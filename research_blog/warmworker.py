@@ -81,5 +81,8 @@ def stop() -> None:
     """Let the worker go (idempotent)."""
     global _pool
     if _pool is not None:
-        _pool.shutdown(wait=False, cancel_futures=True)
+        # Waits for the worker to finish what it is doing (its warm-up, at most) and leave:
+        # left running, its manager thread races the interpreter's exit, and Python 3.11
+        # then prints "Bad file descriptor" from concurrent.futures as the process ends.
+        _pool.shutdown(wait=True, cancel_futures=True)
         _pool = None

@@ -67,5 +67,6 @@ def test_the_freeze_command_with_its_workers_writes_what_a_serial_freeze_writes(
             post.write(edit)
         result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
         freeze_site(make_app(blog), tmp_path / "serial", base_url=SITE_URL + "/", reuse=False)
         assert same_tree(tmp_path / "site", tmp_path / "serial")
