@@ -16,7 +16,7 @@ from .bibliographies import unused_entries
 from .collection import Loaded
 from .content import Post, Problem, display_path
 from .rendering import render_all
-from .sources import inside
+from .sources import figure_file
 
 
 def _line_of(source_text: str, needle: str) -> int | None:
@@ -55,14 +55,23 @@ def rendered_problems(post: Post, slugs: set[str], figures_dir: Path) -> list[Pr
             problems.append(Problem(display_path(post.source), line_of(f"../{slug}"),
                                     f"link to a post that does not exist: ../{slug}/ (no {slug}.md)"))
     for name in rendered.figures:
-        path = figures_dir / name
-        if not path.is_file():
-            problems.append(Problem(display_path(post.source), line_of(f"figures/{name}"),
-                                    f"figure not found: figures/{name} (put the file in {figures_dir})"))
-        elif inside(figures_dir.parent, path) is None:
-            problems.append(Problem(display_path(post.source), line_of(f"figures/{name}"),
-                                    f"figure figures/{name} is a symlink that leads outside the content folder: copy the file in"))
+        why = _figure_problem(figures_dir, name)
+        if why:
+            problems.append(Problem(display_path(post.source), line_of(f"figures/{name}"), why))
     return problems
+
+
+def _figure_problem(figures_dir: Path, name: str) -> str | None:
+    """Why ``figures/<name>`` cannot be shown (served or frozen), or None."""
+    if figure_file(figures_dir, name) is not None:
+        return None
+    if any(part.startswith(".") for part in name.split("/")):
+        return (f"figure figures/{name} names a hidden or parent folder: only files under {figures_dir} "
+                f"are published; move the file there and link it as figures/<file>")
+    path = figures_dir / name
+    if path.is_symlink() and path.exists():
+        return f"figure figures/{name} is a symlink that leads outside the figures folder: copy the file in"
+    return f"figure not found: figures/{name} (put the file in {figures_dir})"
 
 
 def all_problems(loaded: Loaded, figures_dir: Path) -> list[Problem]:

@@ -35,6 +35,21 @@ def inside(root: Path, path: Path) -> Path | None:
     return resolved if resolved.is_relative_to(root) else None
 
 
+def figure_file(figures_dir: Path, name: str) -> Path | None:
+    """The file a post may show as ``figures/<name>``, or None.
+
+    Only a regular file under ``figures/`` itself qualifies, found without any
+    hidden part on the way: a content folder is often a git checkout, and a
+    draft, a ``.bib`` or ``.git/`` beside ``figures/`` must never be served or
+    frozen, whatever ``..``, encoded slash or symlink the name holds.
+    """
+    parts = name.split("/")
+    if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
+        return None
+    found = inside(figures_dir.resolve(), figures_dir.joinpath(*parts))
+    return found if found is not None and found.is_file() else None
+
+
 def post_paths(root: Path) -> Iterator[Path]:
     """Every ``*.md`` entry under ``root``, sorted, without following linked folders."""
     for folder, subfolders, names in os.walk(root, followlinks=False):

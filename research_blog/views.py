@@ -17,7 +17,7 @@ from .paging import Pager
 from .rendering import highlight_css
 from .security import META_CONTENT_SECURITY_POLICY, SECURED, add_security_headers
 from .shipped import shipped_dir
-from .sources import inside
+from .sources import figure_file
 from .urls import external_url, site_url_known
 
 blueprint = Blueprint("research_blog", __name__, template_folder=str(shipped_dir("templates")))
@@ -122,10 +122,7 @@ def _problems_for_the_writer(post: Post) -> list:
 def figure(slug: str, filename: str):
     """Serve a figure that a post references as ``figures/<file>``."""
     published().by_slug.get(slug) or abort(404)
-    # Only a file inside the content folder, even through a symlink: never /etc/passwd.
-    found = inside(state().content_dir, state().figures_dir / filename)
-    if found is None or not found.is_file():
-        abort(404)
+    found = figure_file(state().figures_dir, filename) or abort(404)
     return send_file(found)
 
 

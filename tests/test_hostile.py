@@ -79,7 +79,7 @@ def test_symlinks_out_of_the_content_folder_are_never_served_or_frozen(pages_cop
     response = client.get("/attention/figures/leak.svg")
     assert response.status_code == 404 and b"password" not in response.data
     code, output = check(pages_copy)
-    assert code == 1 and "figures/leak.svg is a symlink that leads outside the content folder" in output
+    assert code == 1 and "figures/leak.svg is a symlink that leads outside the figures folder" in output
     assert "outside.md: a symlink that leads outside the content folder" in output
     result = make_app(pages_copy).test_cli_runner().invoke(args=["freeze", "--out", str(tmp_path / "site")])
     assert result.exit_code == 1 and not (tmp_path / "site").exists()
