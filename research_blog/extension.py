@@ -9,13 +9,14 @@ shared one would serve the first app's pages to the second.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
 
-from . import rendercache, rendering
+from . import katex, rendercache, rendering
 from .collection import Collection, Loaded, public
 from .content import Post
 from .pagecache import PageCache
@@ -79,6 +80,9 @@ class Blog:
         for key, value in DEFAULTS.items():
             app.config.setdefault(key, value)
         content_dir = content_dir_of(app)
+        if "py_mini_racer" in sys.modules:
+            # The host runs JavaScript itself: V8 gets the flags KaTeX needs before its first context.
+            katex.init_v8()
         rendering.use_disk_cache(render_cache_folder(app.config["BLOG_RENDER_CACHE"]))
         prefix = f"FLATPAGES_{EXTENSION_KEY.upper()}_"
         # Absolute root: FlatPages would resolve a relative one against the host app.

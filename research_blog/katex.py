@@ -12,12 +12,22 @@ from the wrong thread, and the process can die with SIGSEGV after everything
 else worked. With one owner, creation, use and teardown happen in one place,
 in order, and at exit the owner is told to stop and joined before Python
 finalises.
+
+Why a V8 flag: on CPUs with memory protection keys (``pku`` in /proc/cpuinfo:
+most cloud machines), V8 guards its code pages with a key that only threads
+started after V8 itself may use; any older thread that enters V8 later (a test
+runner's main thread, a host app's own mini-racer, a second blog's request
+thread) dies with SIGSEGV. ``--no-memory-protection-keys`` turns that guard
+off. V8 takes flags once per process, so :func:`init_v8` must come before the
+first context anyone makes: the engine calls it, and so does ``Blog.init_app``
+when the host has mini-racer loaded already.
 """
 
 from __future__ import annotations
 
 import atexit
 import json
+import logging
 import os
 import queue
 import threading
@@ -54,6 +64,40 @@ function renderTex(tex, display, output) {
 _CLOSE_TIMEOUT_S = 10
 
 
+# Added to mini-racer's own defaults; see the module docstring.
+V8_FLAGS_ADDED = ("--no-memory-protection-keys",)
+
+_v8_checked = False
+_v8_lock = threading.Lock()
+
+
+def init_v8() -> None:
+    """Start V8 for this process with flags under which any thread may enter it. Idempotent.
+
+    If something else started V8 first, its flags stand (V8 takes them once): that
+    is logged once, with the fix, since a thread older than V8 may then crash on
+    a CPU with memory protection keys.
+    """
+    global _v8_checked
+    with _v8_lock:
+        if _v8_checked:
+            return
+        _v8_checked = True
+        from py_mini_racer import DEFAULT_V8_FLAGS, LibAlreadyInitializedError, init_mini_racer
+
+        try:
+            init_mini_racer(flags=(*DEFAULT_V8_FLAGS, *V8_FLAGS_ADDED))
+        except LibAlreadyInitializedError:
+            _warn_v8_started_elsewhere()
+
+
+def _warn_v8_started_elsewhere() -> None:
+    logging.getLogger(__name__).warning(
+        "V8 (mini-racer) was started before the blog, so it runs without %s; on a CPU with memory protection "
+        "keys a thread older than V8 may crash in it. Call research_blog.katex.init_v8() before making your "
+        "own MiniRacer, or pass the flag to py_mini_racer.init_mini_racer yourself.", " ".join(V8_FLAGS_ADDED))
+
+
 class MathError(ValueError):
     """KaTeX could not typeset a formula; the message is KaTeX's."""
 
@@ -88,6 +132,7 @@ class _Engine:
                 if not self._registered:
                     atexit.register(self.close)
                     self._registered = True
+                init_v8()
                 self._jobs = queue.SimpleQueue()
                 ready: Future = Future()
                 self._thread = threading.Thread(target=self._own, args=(self._jobs, ready),

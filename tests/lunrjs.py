@@ -19,6 +19,10 @@ def search(payload: dict, *queries: str) -> list[list[str]]:
     """For each query (lunr's query syntax), the slugs of the posts it finds, best first."""
     from py_mini_racer import MiniRacer
 
+    from research_blog import katex
+
+    katex.init_v8()  # V8's flags are the engine's, whichever of the two comes first
+
     build = _BUILD.search((JS / "search.js").read_text(encoding="utf-8"))
     assert build, "search.js has no `function build(payload)` at two spaces' indent"
     with MiniRacer() as v8:  # closed explicitly: an open context keeps the interpreter from exiting

@@ -5,6 +5,8 @@ that die with the freeze that started them.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,3 +80,68 @@ def test_a_symlink_in_figures_to_a_draft_beside_it_is_refused(secret_pages):
     with make_app(secret_pages).test_client().get("/attention/figures/alias.md") as response:
         assert response.status_code == 404 and b"Secret draft" not in response.data
 
+
+
+# --- V8 on CPUs with memory protection keys (item 1) ---------------------------------------
+# This machine may lack `pku`; the crash needs it. What the tests force instead is the same
+# condition (a thread older than V8 entering it, beside the KaTeX engine's thread, in a blog
+# and in a host app that runs JavaScript itself), and they read the flags V8 was started with:
+# `--no-memory-protection-keys` is what makes that condition safe where the CPU has keys.
+_SPY = """
+import threading
+from py_mini_racer import _dll
+started_with = []
+_open = _dll._open_dll
+def spy(flags):
+    started_with.append(tuple(flags))
+    return _open(flags)
+_dll._open_dll = spy
+"""
+
+_OLDER_THREAD_ENTERS_V8 = _SPY + """
+entered = threading.Event(); go = threading.Event(); seen = []
+def older():
+    go.wait()
+    from py_mini_racer import MiniRacer
+    {init}
+    with MiniRacer() as v8:
+        seen.append(v8.eval("6 * 7"))
+    entered.set()
+thread = threading.Thread(target=older); thread.start()   # older than V8
+{before}
+from research_blog import create_app
+app = create_app({{"BLOG_CONTENT_DIR": {pages!r}, "BLOG_RENDER_CACHE": None, "TESTING": True}})
+assert app.test_client().get("/attention/").status_code == 200   # the KaTeX engine's thread owns V8 now
+go.set(); thread.join(30)
+assert seen == [42], seen
+assert started_with and all("--no-memory-protection-keys" in flags for flags in started_with), started_with
+print("ok", started_with)
+"""
+
+
+@pytest.mark.parametrize("host", ["blog-first", "host-imports-mini-racer-first"])
+def test_a_thread_older_than_v8_can_enter_it_beside_the_katex_engine(host):
+    from conftest import FIXTURE_PAGES
+
+    before = "import py_mini_racer" if host == "host-imports-mini-racer-first" else ""
+    init = "from research_blog import katex; katex.init_v8()" if host == "blog-first" else ""
+    code = _OLDER_THREAD_ENTERS_V8.format(pages=str(FIXTURE_PAGES), before=before, init=init)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.startswith("ok"), result.stderr[-3000:]
+    assert "Traceback" not in result.stderr and "V8 (mini-racer) was started before" not in result.stderr
+
+
+def test_v8_started_by_someone_else_first_is_reported_with_the_fix():
+    from conftest import FIXTURE_PAGES
+
+    code = _SPY + f"""
+from py_mini_racer import MiniRacer
+MiniRacer().eval("1")   # the host's V8, default flags
+from research_blog import create_app
+app = create_app({{"BLOG_CONTENT_DIR": {str(FIXTURE_PAGES)!r}, "BLOG_RENDER_CACHE": None}})
+app.test_client().get("/attention/")
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stderr.count("V8 (mini-racer) was started before the blog") == 1
+    assert "research_blog.katex.init_v8()" in result.stderr
