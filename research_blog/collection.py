@@ -68,13 +68,16 @@ def _keep_last_good(posts: list[Post], broken: set[str], previous: tuple[Post, .
 
 
 def _page(pages: FlatPages, root: Path, source: Path, text: str) -> tuple[Page | None, Problem | None]:
-    """FlatPages' parse of one file (its split of front matter and body, and its cache)."""
+    """FlatPages' parse of the text read from one file (its split of front matter and body)."""
     relative = source.relative_to(root)
-    # FlatPages' per-file loader rather than its whole-folder walk, which stops
-    # at the first file it cannot decode.
+    # FlatPages' parser on the text the scan read, not its loaders: its whole-folder
+    # walk stops at the first file it cannot decode, and its per-file loader reads the
+    # file again and keeps a parse by mtime alone, so a file swapped in with the old
+    # one's time (rsync -a, a replaced folder) or edited since the scan would not be
+    # the text every other check of this load saw.
     folder = "" if relative.parent == Path(".") else relative.parent.as_posix()
     try:
-        return pages._load_file(relative.with_suffix("").as_posix(), str(source), folder), None
+        return pages._parse(text, relative.with_suffix("").as_posix(), folder), None
     except yaml.reader.ReaderError as error:
         return None, control_character_problem(error, text, display_path(source))
     except yaml.YAMLError as error:
@@ -137,6 +140,10 @@ class Collection:
         """
         with self._lock:
             now = time.monotonic()
+            if self._loaded is not None and patient and not self.root.is_dir():
+                # Mid-replacement (`rm -rf pages`, then the new one): keep serving the last posts,
+                # and leave the watch's news for when the new folder is there.
+                return self._loaded
             if max_age is not None and patient and self._watching():
                 # File events instead of a stat of every file; a mid-save file is read again regardless.
                 stale = self._watch.take() or self._loaded is None or not self._loaded.settled

@@ -67,14 +67,19 @@ def bibliography_paths(root: Path) -> Iterator[Path]:
 
 
 def signature(root: Path) -> tuple:
-    """Names, sizes and modification times of the post and .bib files: changes when any does."""
+    """Names, sizes, times and inodes of the post and .bib files: changes when any does.
+
+    A copy that keeps the old file's size and mtime (``rsync -a``, ``cp -a`` into
+    a folder swapped in for the content folder) still gets a new inode, or the
+    freed old inode number with a new change time (ctime, which no copy can set).
+    """
     marks = []
     for path in itertools.chain(post_paths(root), bibliography_paths(root)):
         try:
             info = path.stat()
-            marks.append((str(path), info.st_mtime_ns, info.st_size))
+            marks.append((str(path), info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns))
         except OSError:  # vanished since the walk, or a broken link: still a difference
-            marks.append((str(path), None, None))
+            marks.append((str(path), None, None, None, None))
     return tuple(marks)
 
 

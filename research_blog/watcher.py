@@ -5,48 +5,94 @@ thousand files on every request costs more than serving the page. The
 operating system's file events (inotify, through watchdog) say it instead: a
 flag is raised when anything under the folder is created, written, moved or
 deleted, and the collection re-reads the files only then. Reading a file
-raises no flag, so our own scans do not keep the flag up.
+raises no flag, so our own scans do not keep the flag up: the kernel is asked
+for write events only, never for opens (a flood of open events from reading
+a large tree is what overflows inotify's queue).
+
+A watch follows the folder it was started on, by inode. Deploy scripts, rsync
+and ``git checkout`` often replace the content folder whole (``mv pages.new
+pages``); the old inode then lives on elsewhere or nowhere. So every look also
+compares the folder's inode with the watched one, and starts a new watch on
+the folder now at that path when they differ.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
-_CHANGES = frozenset({"created", "modified", "moved", "deleted", "closed"})
+
+def _identity(root: Path) -> tuple[int, int] | None:
+    """The folder now at ``root`` (device and inode), or None if there is none."""
+    try:
+        info = os.stat(root)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 class FolderWatch:
     """A flag that file events under ``root`` raise; ``take()`` reads and lowers it."""
 
     def __init__(self, root: Path):
-        from watchdog.events import FileSystemEventHandler
-        from watchdog.observers import Observer
-
+        self._root = root
         self._changed = threading.Event()
         self._changed.set()  # nothing has been read yet
-        flag = self._changed
-
-        class Handler(FileSystemEventHandler):
-            def on_any_event(self, event):
-                if event.event_type in _CHANGES:
-                    flag.set()
-
-        self._observer = Observer()
-        self._observer.daemon = True  # never holds the process open at exit
-        self._observer.schedule(Handler(), str(root), recursive=True)
-        self._observer.start()
+        self._gone = threading.Event()  # the watched folder itself was deleted
+        self._observer = None
+        self._watched = _identity(root)
+        if self._watched is not None:
+            self._observer = _observe(root, self._changed, self._gone)
 
     def take(self) -> bool:
         """Whether anything changed since the last call."""
+        # A folder made after `rm -rf` may get the freed inode back: the deletion tells.
+        if self._gone.is_set() or _identity(self._root) != self._watched:
+            self._rewatch()
         if not self._changed.is_set():  # the usual answer, without clear()'s lock
             return False
         self._changed.clear()
         return True
 
+    def _rewatch(self) -> None:
+        """The folder at ``root`` was replaced (or removed): watch the one there now."""
+        self.stop()
+        self._gone.clear()
+        self._watched = _identity(self._root)
+        if self._watched is not None:
+            self._observer = _observe(self._root, self._changed, self._gone)
+        self._changed.set()
+
     def stop(self) -> None:
-        self._observer.stop()
-        self._observer.join(timeout=5)
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=5)
+            self._observer = None
+
+
+def _observe(root: Path, flag: threading.Event, gone: threading.Event):
+    """A started watchdog observer that raises ``flag`` on every write event under ``root``
+    (and ``gone`` when ``root`` itself is deleted)."""
+    from watchdog import events
+    from watchdog.observers import Observer
+
+    watched = os.fsdecode(root)
+
+    class Handler(events.FileSystemEventHandler):
+        def on_any_event(self, event):
+            if event.event_type == "deleted" and os.fsdecode(event.src_path) == watched:
+                gone.set()
+            flag.set()
+
+    writes = [events.FileCreatedEvent, events.DirCreatedEvent, events.FileModifiedEvent, events.DirModifiedEvent,
+              events.FileMovedEvent, events.DirMovedEvent, events.FileDeletedEvent, events.DirDeletedEvent,
+              events.FileClosedEvent]
+    observer = Observer()
+    observer.daemon = True  # never holds the process open at exit
+    observer.schedule(Handler(), str(root), recursive=True, event_filter=writes)
+    observer.start()
+    return observer
 
 
 def watch(root: Path) -> FolderWatch | None:

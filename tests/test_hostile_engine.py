@@ -5,12 +5,16 @@ that die with the freeze that started them.
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-from conftest import make_app
+from conftest import PROJECT_ROOT, make_app
 
 SECRETS = {
     "draft.md": "---\ntitle: Secret draft\ndate: 2024-01-01\nsummary: s\ncategory: Research\ndraft: true\n---\n\nunpublished\n",
@@ -145,3 +149,89 @@ app.test_client().get("/attention/")
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stderr.count("V8 (mini-racer) was started before the blog") == 1
     assert "research_blog.katex.init_v8()" in result.stderr
+
+
+# --- the content folder replaced under a running server (item 5) ---------------------------
+def _titles(client) -> str:
+    return client.get("/").get_data(as_text=True)
+
+
+def _new_content(pages_copy: Path, beside: str) -> Path:
+    """A copy of the content whose first post is retitled "Replaced from scratch", keeping its size and times."""
+    fresh = pages_copy.parent / beside
+    shutil.copytree(pages_copy, fresh, copy_function=shutil.copy2)
+    post = fresh / "attention.md"
+    text = post.read_text(encoding="utf-8")
+    assert '"Attention from scratch"' in text
+    post.write_text(text.replace('"Attention from scratch"', '"Replaced  from scratch"', 1), encoding="utf-8")
+    shutil.copystat(pages_copy / "attention.md", post)
+    return fresh
+
+
+@pytest.mark.parametrize("how", ["mv", "rm-and-recreate", "rsync-like-copy-keeping-times"])
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_replaced_content_folder_is_served_within_the_reload_time(pages_copy, how, debug):
+    app = make_app(pages_copy, BLOG_RELOAD_SECONDS=0.2)
+    app.debug = debug
+    client = app.test_client()
+    assert "Replaced" not in _titles(client)
+    fresh = _new_content(pages_copy, "pages.new")
+    if how == "mv":
+        pages_copy.rename(pages_copy.parent / "pages.old")
+        fresh.rename(pages_copy)
+    elif how == "rm-and-recreate":
+        shutil.rmtree(pages_copy)
+        assert "<article" in _titles(client) or client.get("/").status_code == 200  # the last posts meanwhile
+        shutil.copytree(fresh, pages_copy)
+    else:
+        # rsync -a into a fresh folder: same names, sizes and times; only the inodes are new.
+        shutil.rmtree(pages_copy)
+        shutil.copytree(fresh, pages_copy, copy_function=shutil.copy2)
+    deadline = time.monotonic() + 3
+    while "Replaced" not in _titles(client) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "Replaced" in _titles(client)
+    # And the new folder is watched: a later edit shows too.
+    post = pages_copy / "attention.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("Replaced ", "Edited again", 1), encoding="utf-8")
+    deadline = time.monotonic() + 3
+    while "Edited again" not in _titles(client) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "Edited again" in _titles(client)
+
+
+# --- an idle dev server (item 4) ---------------------------------------------------------
+def _cpu_seconds(group: int) -> float:
+    """User and system CPU time of every live process in a process group."""
+    ticks = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[2]) == group:  # pgrp, the fifth field of /proc/<pid>/stat
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_an_idle_debug_server_leaves_the_cpu_alone(tmp_path):
+    from test_clean_exit import free_port, like_a_terminal, stop, wait_until_serving
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "run", "--debug", "--port", str(port)],
+                              cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              preexec_fn=lambda: (os.setpgrp(), like_a_terminal()))
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}/", server)
+        time.sleep(3)  # the reloader's watches are set up
+        before, started = _cpu_seconds(server.pid), time.monotonic()
+        time.sleep(10)
+        used = (_cpu_seconds(server.pid) - before) / (time.monotonic() - started)
+    finally:
+        output = stop(server, signal.SIGINT)
+    assert used < 0.05, f"an idle `flask run --debug` used {used:.0%} of a core:\n{output[-2000:]}"
+    assert "overflowed" not in output and "Traceback" not in output, output[-2000:]
