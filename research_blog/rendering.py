@@ -401,7 +401,7 @@ def render_all(keys: Iterable[Key], workers: int | None = None,
     warmworker.stop()  # a pool of workers takes over
     try:
         # Spawned, not forked: this process may run a KaTeX thread that a fork would not carry over cleanly.
-        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=warmworker.ignore_ctrl_c)
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=warmworker.worker_setup)
     except OSError:  # no /dev/shm, say: work here
         handed.take(map(_work, jobs))
         return DONE

@@ -16,11 +16,14 @@ copies only the thread that made it.
 from __future__ import annotations
 
 import atexit
+import multiprocessing
+import os
 import signal
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
+from multiprocessing.connection import wait
 
 _pool: ProcessPoolExecutor | None = None
 _stop_registered = False  # with atexit, once per process
@@ -47,9 +50,24 @@ def f(x):
 """
 
 
-def ignore_ctrl_c() -> None:
-    """For a worker process: Ctrl+C reaches every process of the terminal's group, and the command handles it."""
+def worker_setup() -> None:
+    """For a worker process (the initializer of both pools): ignore Ctrl+C, and die with the parent.
+
+    Ctrl+C reaches every process of the terminal's group, and the command handles
+    it. A parent killed outright (``kill -9``, the OOM killer, a CI timeout) runs
+    no shutdown: its workers, each holding about 100 MB, would wait for work
+    forever under PID 1. Every multiprocessing child holds a sentinel that becomes
+    ready when its parent is gone; a thread waits on it and ends the process.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), name="parent-watch", daemon=True).start()
+
+
+def _exit_with(parent_sentinel: int) -> None:
+    wait([parent_sentinel])
+    os._exit(1)  # nothing to clean up: the parent that wanted the results is gone
 
 
 def _warm_up() -> None:
@@ -68,7 +86,7 @@ def start() -> None:
     if not _stop_registered:
         atexit.register(stop)
         _stop_registered = True
-    _pool = ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=ignore_ctrl_c)
+    _pool = ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=worker_setup)
     _pool.submit(_warm_up)
 
 

@@ -235,3 +235,69 @@ def test_an_idle_debug_server_leaves_the_cpu_alone(tmp_path):
         output = stop(server, signal.SIGINT)
     assert used < 0.05, f"an idle `flask run --debug` used {used:.0%} of a core:\n{output[-2000:]}"
     assert "overflowed" not in output and "Traceback" not in output, output[-2000:]
+
+
+# --- workers die with the freeze (item 6) --------------------------------------------------
+def _process_table() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, state) of every process."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            table[int(entry)] = (int(fields[1]), fields[0])
+    return table
+
+
+def _descendants(pid: int) -> set[int]:
+    table, found, frontier = _process_table(), set(), {pid}
+    while frontier:
+        frontier = {child for child, (parent, _) in table.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    table = _process_table()
+    return {pid for pid in pids if pid in table and table[pid][1] != "Z"}
+
+
+def _math_posts(folder: Path, count: int) -> None:
+    folder.mkdir()
+    for number in range(count):
+        body = "\n\n".join(f"Step {k}: $x_{{{number}}}^{{{k}}} + \\frac{{a_{k}}}{{b}}$ and\n\n$$\n\\sum_{{i={k}}}^n i^{{{number}}}\n$$"
+                           for k in range(30))
+        (folder / f"post-{number}.md").write_text(
+            f"---\ntitle: Post {number}\ndate: 2024-01-01\nsummary: S\ncategory: Research\n---\n\n{body}\n", encoding="utf-8")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("workers_seen", [1, 2], ids=["warm-worker", "render-pool"])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["TERM", "KILL"])
+def test_workers_die_with_a_killed_freeze(tmp_path, sig, workers_seen):
+    _math_posts(tmp_path / "pages", 80)
+    env = {**os.environ, "FLASK_BLOG_CONTENT_DIR": str(tmp_path / "pages"), "FLASK_BLOG_RENDER_CACHE": str(tmp_path / "cache")}
+    freeze = subprocess.Popen([sys.executable, "-m", "flask", "--app", "research_blog:create_app", "freeze", "--out",
+                               str(tmp_path / "site"), "--base-url", "https://example.org/"],
+                              cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seen: set[int] = set()
+    deadline = time.monotonic() + 60
+    try:
+        while len(_alive(seen)) < workers_seen + (workers_seen > 1) and time.monotonic() < deadline:
+            # The render pool comes with multiprocessing's resource tracker: a worker count plus one.
+            seen |= _descendants(freeze.pid)
+            time.sleep(0.02)
+        assert freeze.poll() is None and seen, "the freeze ended before its workers could be seen"
+    finally:
+        freeze.send_signal(sig)
+        freeze.wait(30)
+    deadline = time.monotonic() + 10
+    while _alive(seen) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = _alive(seen)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"{len(left)} of {len(seen)} processes outlived the freeze"
