@@ -48,7 +48,7 @@ def _problems(for_freeze: bool = False) -> list:
 @with_appcontext
 def check_command() -> None:
     """Validate every post; print each problem as path:line: message."""
-    with _as_a_batch_job():
+    with _as_a_batch_job(), state().collection.snapshot():
         problems = _problems()
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -68,7 +68,8 @@ def check_command() -> None:
 @with_appcontext
 def freeze_command(out: Path, base_url: str | None, render_all_pages: bool) -> None:
     """Validate the content, then write the whole site as static files."""
-    with _as_a_batch_job():
+    # The posts are read once: what is checked is exactly what is frozen.
+    with _as_a_batch_job(), state().collection.snapshot():
         _freeze(out, base_url, render_all_pages)
 
 

@@ -12,6 +12,8 @@ import datetime as dt
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,6 +134,26 @@ class Collection:
         self.version = 0  # grows with every reload: a key for what is built from the posts
         self.loaded_at = dt.datetime.now(dt.UTC)  # when this version was read: pages' Last-Modified
         self._watch: FolderWatch | None | bool = False  # False: not started; None: unavailable
+        self._pinned = 0  # > 0: inside snapshot(), the files are not looked at
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Loaded]:
+        """Read the files once, now, and have every caller see that read until the block ends.
+
+        A freeze checks the content and then renders hundreds of pages from it; an
+        edit, a deletion or a half-saved file arriving meanwhile must wait for the
+        next freeze rather than put a mix of two versions (or unchecked text) into
+        the one being built. Nested snapshots share the outer one's read.
+        """
+        with self._lock:
+            if not self._pinned:
+                self._look(max_age=0, patient=False)
+            self._pinned += 1
+        try:
+            yield self._loaded
+        finally:
+            with self._lock:
+                self._pinned -= 1
 
     def loaded(self, max_age: float | None = None, patient: bool = True) -> Loaded:
         """The validated posts, re-read if the files changed and the last look is over ``max_age`` s old.
@@ -139,29 +161,35 @@ class Collection:
         ``max_age=0`` looks every time, ``None`` only the first time; ``patient``: see sources.scan.
         """
         with self._lock:
-            now = time.monotonic()
-            if self._loaded is not None and patient and not self.root.is_dir():
-                # Mid-replacement (`rm -rf pages`, then the new one): keep serving the last posts,
-                # and leave the watch's news for when the new folder is there.
+            if self._pinned:
                 return self._loaded
-            if max_age is not None and patient and self._watching():
-                # File events instead of a stat of every file; a mid-save file is read again regardless.
-                stale = self._watch.take() or self._loaded is None or not self._loaded.settled
-            else:
-                stale = max_age is not None and now - self._looked_at >= max_age
-            if self._loaded is None or stale or not patient:
-                self._looked_at = now
-                current = signature(self.root)
-                if current != self._signature or self._loaded is None or not patient:
-                    previous = self._loaded.posts if self._loaded else ()
-                    self._loaded = load(self.pages, self.root, self.max_bytes, previous, patient)
-                    self.version += 1
-                    self.loaded_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
-                    # An edit leaves the old text's render behind: free it.
-                    rendering.forget({p.body for p in previous} - {p.body for p in self._loaded.posts})
-                    # A file caught mid-save is read again on the next look.
-                    self._signature = current if self._loaded.settled else None
+            return self._look(max_age, patient)
+
+    def _look(self, max_age: float | None, patient: bool) -> Loaded:
+        """loaded()'s work, with the lock held."""
+        now = time.monotonic()
+        if self._loaded is not None and patient and not self.root.is_dir():
+            # Mid-replacement (`rm -rf pages`, then the new one): keep serving the last posts,
+            # and leave the watch's news for when the new folder is there.
             return self._loaded
+        if max_age is not None and patient and self._watching():
+            # File events instead of a stat of every file; a mid-save file is read again regardless.
+            stale = self._watch.take() or self._loaded is None or not self._loaded.settled
+        else:
+            stale = max_age is not None and now - self._looked_at >= max_age
+        if self._loaded is None or stale or not patient:
+            self._looked_at = now
+            current = signature(self.root)
+            if current != self._signature or self._loaded is None or not patient:
+                previous = self._loaded.posts if self._loaded else ()
+                self._loaded = load(self.pages, self.root, self.max_bytes, previous, patient)
+                self.version += 1
+                self.loaded_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+                # An edit leaves the old text's render behind: free it.
+                rendering.forget({p.body for p in previous} - {p.body for p in self._loaded.posts})
+                # A file caught mid-save is read again on the next look.
+                self._signature = current if self._loaded.settled else None
+        return self._loaded
 
     def _watching(self) -> bool:
         """Start watching on first use (before the first read, so no change slips between)."""

@@ -140,8 +140,17 @@ def freeze_site(app: Flask, out: Path, base_url: str | None = None,
             blog, serving_cache = state(app), state(app).pages
             blog.pages = PageCache(0)
             try:
-                pages = _freeze_into(app, build, base_url, progress, previous, digests)
+                # One read of the posts for the whole build: edits made meanwhile wait for the next freeze.
+                with app.app_context(), blog.collection.snapshot():
+                    pages = _freeze_into(app, build, base_url, progress, previous, digests)
                 size = outfolder.finish_and_swap(build, out, digests)
+            except ValueError as error:
+                shutil.rmtree(build, ignore_errors=True)
+                if not str(error).startswith("Unexpected status '404"):
+                    raise
+                # Frozen-Flask's word for a URL that answered when generated and is gone now.
+                raise FreezeError(f"{error}: a file the site needs (a figure?) was moved or deleted during the "
+                                  f"freeze; nothing was published, {out} is as it was: freeze again") from None
             except BaseException:
                 shutil.rmtree(build, ignore_errors=True)
                 raise

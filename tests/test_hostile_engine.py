@@ -301,3 +301,77 @@ def test_workers_die_with_a_killed_freeze(tmp_path, sig, workers_seen):
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, f"{len(left)} of {len(seen)} processes outlived the freeze"
+
+
+# --- one snapshot per freeze (item 3) --------------------------------------------------------
+def _plain_posts(folder: Path, count: int) -> None:
+    folder.mkdir()
+    for number in range(count):
+        (folder / f"post-{number:03}.md").write_text(
+            f"---\ntitle: Original {number}\ndate: 2024-01-{1 + number % 28:02}\nsummary: S {number}\ncategory: Research\n"
+            f"tags: [t{number % 3}]\n---\n\nBody of post {number} with $x^{number}$.\n", encoding="utf-8")
+
+
+def _edit_during_the_freeze(pages: Path, how: str) -> None:
+    for path in sorted(pages.glob("*.md")):
+        if how == "retitle":
+            path.write_text(path.read_text(encoding="utf-8").replace("title: Original", "title: EDITED"), encoding="utf-8")
+        elif how == "break":
+            path.write_text(path.read_text(encoding="utf-8") + "\nBroken $\\frac{$ and [a link](../nowhere/).\n",
+                            encoding="utf-8")
+        elif how == "delete" and int(path.stem[-3:]) % 2:
+            path.unlink()
+
+
+@pytest.mark.parametrize("how", ["retitle", "break", "delete"])
+def test_a_freeze_publishes_the_one_snapshot_it_checked(tmp_path, monkeypatch, how):
+    from research_blog import freeze
+
+    pages = tmp_path / "pages"
+    _plain_posts(pages, 60)
+    real_freeze_site = freeze.freeze_site
+    edited = []
+
+    def freeze_site_editing_midway(app, out, base_url=None, progress=lambda line: None, reuse=True):
+        def progress_then_edit(line: str) -> None:
+            progress(line)
+            if len(edited) == 0 and line.startswith("  /"):
+                _edit_during_the_freeze(pages, how)
+                edited.append(line)
+                time.sleep(0.3)  # the file events are in by the next page
+        return real_freeze_site(app, out, base_url, progress_then_edit, reuse)
+
+    monkeypatch.setattr(freeze, "freeze_site", freeze_site_editing_midway)
+    app = make_app(pages, BLOG_AUTO_RELOAD=True)
+    site = tmp_path / "site"
+    result = app.test_cli_runner().invoke(args=["freeze", "--out", str(site)])
+    assert edited, "the edit never ran"
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    html = {path.relative_to(site).as_posix(): path.read_text(encoding="utf-8") for path in site.rglob("*.html")}
+    html["feed.xml"] = (site / "feed.xml").read_text(encoding="utf-8")
+    assert all(f"post-{number:03}/index.html" in html for number in range(60))
+    for name, text in html.items():
+        assert "EDITED" not in text and "nowhere" not in text and "\\frac{$" not in text, name
+    assert html["index.html"].count("Original") == 20  # the first page of the listing, unchanged
+
+
+def test_a_figure_deleted_during_the_freeze_fails_it_cleanly_and_keeps_the_last_site(pages_copy, tmp_path, monkeypatch):
+    from research_blog import freeze
+
+    site = tmp_path / "site"
+    app = make_app(pages_copy)
+    assert app.test_cli_runner().invoke(args=["freeze", "--out", str(site)]).exit_code == 0
+    before = sorted(path.relative_to(site) for path in site.rglob("*"))
+    real_freeze_site = freeze.freeze_site
+
+    def deleting_the_figure(app, out, base_url=None, progress=lambda line: None, reuse=True):
+        def progress_then_delete(line: str) -> None:
+            progress(line)
+            (pages_copy / "figures" / "weights.svg").unlink(missing_ok=True)
+        return real_freeze_site(app, out, base_url, progress_then_delete, reuse=False)
+
+    monkeypatch.setattr(freeze, "freeze_site", deleting_the_figure)
+    result = make_app(pages_copy).test_cli_runner().invoke(args=["freeze", "--out", str(site)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "moved or deleted during the freeze" in result.output and "freeze again" in result.output
+    assert sorted(path.relative_to(site) for path in site.rglob("*")) == before
