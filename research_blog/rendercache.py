@@ -156,9 +156,7 @@ class DiskCache:
                 if folder not in self._folders:
                     os.makedirs(folder, exist_ok=True)
                     self._folders.add(folder)
-                with open(temporary, "xb") as handle:
-                    handle.write(data)
-                os.replace(temporary, path)
+                _write_through(temporary, path, data)
                 return
             except FileNotFoundError:  # the folder was deleted meanwhile: make it again, once
                 self._folders.discard(folder)
@@ -172,3 +170,23 @@ class DiskCache:
 
     def put(self, key: str, value: Any) -> None:
         self.put_packed(key, pack(value))
+
+
+def _write_through(temporary: str, path: str, data: bytes) -> None:
+    """Write ``data`` to ``temporary`` and rename it to ``path``; on any failure, remove ``temporary``.
+
+    A full disk fails the write (or the close, which flushes), a read-only one the
+    rename: either way the half-written temporary file must not stay behind, or a
+    cache on a full disk fills up with them.
+    """
+    handle = open(temporary, "xb")
+    try:
+        with handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise

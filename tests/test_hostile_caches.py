@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 import zlib
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_PAGES, make_app
 
-from research_blog import cards, rendering
+from research_blog import cards, rendercache, rendering
 from research_blog.extension import state
 
 
@@ -135,6 +136,37 @@ def test_a_parsed_posts_store_of_the_wrong_shape_only_means_parsing_again(tmp_pa
     path, _ = parsed_posts_store(cache)
     rewrite(path, store)
     assert load_posts(content, cache).posts == first.posts
+
+
+def test_a_full_disk_leaves_no_temporary_file_in_the_cache(cache, monkeypatch):
+    writable = open
+
+    def full_disk(path, mode="r", *args, **kwargs):
+        handle = writable(path, mode, *args, **kwargs)
+        if "w" in mode or "x" in mode:
+            def no_space(data):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            handle.write = no_space
+        return handle
+
+    monkeypatch.setattr(rendercache, "open", full_disk, raising=False)
+    stored = rendercache.DiskCache(cache)
+    stored.put("k" * 64, {"html": "<p>Hi</p>"})
+    assert stored.get_packed("k" * 64) is None, "nothing was written"
+    assert [path.name for path in cache.rglob("*")] == ["kk"], "the temporary file is gone; only its folder stays"
+
+    monkeypatch.undo()
+    stored.put("k" * 64, {"html": "<p>Hi</p>"})
+    assert stored.get("k" * 64, lambda entry: entry) == {"html": "<p>Hi</p>"}, "with room again, the cache works"
+
+
+def test_a_failed_rename_leaves_no_temporary_file_in_the_cache(cache, monkeypatch):
+    def read_only(source, target):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(rendercache.os, "replace", read_only)
+    rendercache.DiskCache(cache).put("k" * 64, {"html": "<p>Hi</p>"})
+    assert [path.name for path in cache.rglob("*")] == ["kk"]
 
 
 def test_a_truncated_share_card_is_drawn_again(cache):
