@@ -5,14 +5,16 @@ from __future__ import annotations
 import errno
 import json
 import shutil
+import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_PAGES, make_app
+from conftest import FIXTURE_PAGES, make_app, write_settled
+from werkzeug.http import http_date
 
-from research_blog import cards, rendercache, rendering
+from research_blog import cards, extension, rendercache, rendering
 from research_blog.extension import state
 
 
@@ -167,6 +169,49 @@ def test_a_failed_rename_leaves_no_temporary_file_in_the_cache(cache, monkeypatc
     monkeypatch.setattr(rendercache.os, "replace", read_only)
     rendercache.DiskCache(cache).put("k" * 64, {"html": "<p>Hi</p>"})
     assert [path.name for path in cache.rglob("*")] == ["kk"]
+
+
+# Last-Modified: a page that changed must never get 304.
+
+def test_a_page_changed_within_the_second_is_sent_again(pages_copy):
+    app = make_app(pages_copy, BLOG_AUTO_RELOAD=False)
+    client = app.test_client()
+    first = client.get("/attention/")
+    post = pages_copy / "attention.md"
+    write_settled(post, post.read_text(encoding="utf-8").replace("Attention mixes values", "Attention blends values"))
+    with app.app_context():
+        state(app).collection.loaded(max_age=0)
+    # What a client holding the first version asks, as it would within the same second as the edit.
+    for asked in ({"If-Modified-Since": first.headers.get("Last-Modified") or http_date(time.time())},
+                  {"If-Modified-Since": http_date(time.time())},
+                  {"If-None-Match": first.headers["ETag"]}):
+        again = client.get("/attention/", headers=asked)
+        assert again.status_code == 200, asked
+        assert "Attention blends values" in again.get_data(as_text=True)
+    assert again.headers["ETag"] != first.headers["ETag"]
+    assert client.get("/attention/", headers={"If-None-Match": again.headers["ETag"]}).status_code == 304
+
+
+def test_a_scheduled_post_going_live_at_midnight_changes_the_listing_for_revalidations(pages_copy, monkeypatch):
+    scheduled = pages_copy / "scheduled.md"
+    write_settled(scheduled, scheduled.read_text(encoding="utf-8").replace("date: 2999-01-01", "date: 2030-01-02"))
+    day = [extension.dt.date(2030, 1, 1)]
+    monkeypatch.setattr(extension, "today", lambda: day[0])
+    client = make_app(pages_copy).test_client()
+    before = client.get("/")
+    assert "From the future" not in before.get_data(as_text=True)
+    day[0] = extension.dt.date(2030, 1, 2)
+    for asked in ({"If-Modified-Since": before.headers.get("Last-Modified") or http_date(time.time())},
+                  {"If-None-Match": before.headers["ETag"]}):
+        after = client.get("/", headers=asked)
+        assert after.status_code == 200, asked
+        assert "From the future" in after.get_data(as_text=True)
+
+
+def test_pages_are_validated_by_their_etag_alone(client):
+    first = client.get("/attention/")
+    assert "Last-Modified" not in first.headers, "a time to the second cannot tell two versions apart"
+    assert client.get("/attention/", headers={"If-Modified-Since": http_date(time.time() + 3600)}).status_code == 200
 
 
 def test_a_truncated_share_card_is_drawn_again(cache):
