@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import shutil
 import time
 import zlib
@@ -16,6 +17,7 @@ from werkzeug.http import http_date
 
 from research_blog import cards, extension, rendercache, rendering
 from research_blog.extension import state
+from research_blog.freeze import freeze_site
 
 
 @pytest.fixture
@@ -212,6 +214,33 @@ def test_pages_are_validated_by_their_etag_alone(client):
     first = client.get("/attention/")
     assert "Last-Modified" not in first.headers, "a time to the second cannot tell two versions apart"
     assert client.get("/attention/", headers={"If-Modified-Since": http_date(time.time() + 3600)}).status_code == 200
+
+
+# An incremental freeze rebuilds a figure whose bytes changed, whatever its size and time say.
+
+def test_a_figure_replaced_by_one_of_the_same_size_and_time_is_frozen_anew(pages_copy, tmp_path):
+    out = tmp_path / "site"
+    freeze_site(make_app(pages_copy), out)
+    figure = pages_copy / "figures" / "weights.svg"
+    old = figure.read_bytes()
+    stamp = figure.stat()
+    new = old.replace(b"<svg", b"<SVG", 1).replace(b"</svg", b"</SVG", 1)
+    assert new != old and len(new) == len(old)
+    figure.write_bytes(new)
+    os.utime(figure, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert (figure.stat().st_size, figure.stat().st_mtime_ns) == (stamp.st_size, stamp.st_mtime_ns)
+    freeze_site(make_app(pages_copy), out)
+    assert (out / "attention" / "figures" / "weights.svg").read_bytes() == new
+
+
+def test_an_unchanged_figure_is_still_reused(pages_copy, tmp_path):
+    out = tmp_path / "site"
+    freeze_site(make_app(pages_copy), out)
+    frozen = out / "attention" / "figures" / "weights.svg"
+    before = frozen.stat().st_ino
+    os.utime(pages_copy / "figures" / "weights.svg")  # touched, not changed
+    freeze_site(make_app(pages_copy), out)
+    assert frozen.stat().st_ino == before
 
 
 def test_a_truncated_share_card_is_drawn_again(cache):
