@@ -65,12 +65,16 @@ def _readable(entry: Any) -> bool:
     """Whether ``entry`` is what ``_entry`` writes: each value of its type, tags and links pairs, dates dates."""
     if type(entry) is not list or len(entry) != len(_SHAPE) or not all(map(is_of, entry, _SHAPE)):
         return False
+    tags, links, date, updated = entry[7], entry[12], entry[4], entry[11]
     try:
-        string_pairs(entry[7]), string_pairs(entry[12])
-        dt.date.fromisoformat(entry[4]), entry[11] is None or dt.date.fromisoformat(entry[11])
+        string_pairs(tags)
+        string_pairs(links)
+        dt.date.fromisoformat(date)
+        if updated is not None:
+            dt.date.fromisoformat(updated)
     except ValueError:  # Unreadable, or a date that is none
         return False
-    return entry[1] >= 0
+    return entry[1] >= 0  # where the body starts
 
 
 def _post(entry: list, source: Path, text: str) -> Post:

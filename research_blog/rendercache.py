@@ -19,6 +19,7 @@ again", never into an error a page or ``check`` would show.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -185,8 +186,6 @@ def _write_through(temporary: str, path: str, data: bytes) -> None:
             handle.write(data)
         os.replace(temporary, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
-        except OSError:
-            pass
         raise
