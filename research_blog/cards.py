@@ -93,11 +93,16 @@ def card_png(title: str, series_line: str | None, site_name: str) -> bytes:
     """
     key = _key(title, series_line, site_name)
     stored = disk_cache().get_packed(key)
-    if stored is not None:
+    if stored is not None and _whole_png(stored):
         return stored
     png = _draw(title, series_line, site_name)
     disk_cache().put_packed(key, png)
     return png
+
+
+def _whole_png(data: bytes) -> bool:
+    """Whether ``data`` runs from PNG's signature to its end chunk: a damaged or truncated file is drawn again."""
+    return data.startswith(b"\x89PNG\r\n\x1a\n") and data.endswith(b"IEND\xaeB`\x82")
 
 
 def undrawn(cards: list[tuple[str, str | None, str]]) -> list[tuple[str, str | None, str]]:

@@ -132,7 +132,6 @@ class Collection:
         self._loaded: Loaded | None = None
         self._looked_at = 0.0  # time.monotonic() of the last look at the files
         self.version = 0  # grows with every reload: a key for what is built from the posts
-        self.loaded_at = dt.datetime.now(dt.UTC)  # when this version was read: pages' Last-Modified
         self._watch: FolderWatch | None | bool = False  # False: not started; None: unavailable
         self._pinned = 0  # > 0: inside snapshot(), the files are not looked at
 
@@ -184,7 +183,6 @@ class Collection:
                 previous = self._loaded.posts if self._loaded else ()
                 self._loaded = load(self.pages, self.root, self.max_bytes, previous, patient)
                 self.version += 1
-                self.loaded_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
                 # An edit leaves the old text's render behind: free it.
                 rendering.forget({p.body for p in previous} - {p.body for p in self._loaded.posts})
                 # A file caught mid-save is read again on the next look.

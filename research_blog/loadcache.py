@@ -12,7 +12,9 @@ file's own text from ``body_start`` on, so a stale entry can only be reused
 for a file with byte-identical text. Values are JSON, like the rest of the
 cache: reading it must never run code. Files with problems are never kept, so
 their problems are found again each time. The key holds the code that parses
-and checks posts, so a new release of it parses everything again.
+and checks posts, so a new release of it parses everything again; an entry of
+another shape (a damaged file) is checked out when the store is read
+(``_stored_posts``), and its file parsed again.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from __future__ import annotations
 import datetime as dt
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from . import content, frontmatter, reading
 from .content import Link, Post, Term
-from .rendercache import digest_of, fingerprint
+from .rendercache import Unreadable, digest_of, fingerprint, is_of, string_pairs
 from .rendering import disk_cache
 
 # This module is in it too: the entries' layout is its own.
@@ -45,6 +48,35 @@ def _entry(post: Post, text: str) -> list | None:
             post.bibliography, post.word_count]
 
 
+# The JSON type of each value of an entry, in _entry's order (None: null).
+_SHAPE: tuple[tuple[type | None, ...], ...] = (
+    (str,), (int,), (str,), (str,), (str,), (str,), (str,), (list,), (str, None), (int, None), (bool,),
+    (str, None), (list,), (str, None), (int,))
+
+
+def _stored_posts(value: Any) -> dict[str, list]:
+    """The store as read from disk, less the entries of another shape (their files are parsed again)."""
+    if type(value) is not dict:
+        raise Unreadable("the parsed posts are not an object")
+    return {shown: entry for shown, entry in value.items() if _readable(entry)}
+
+
+def _readable(entry: Any) -> bool:
+    """Whether ``entry`` is what ``_entry`` writes: each value of its type, tags and links pairs, dates dates."""
+    if type(entry) is not list or len(entry) != len(_SHAPE) or not all(map(is_of, entry, _SHAPE)):
+        return False
+    tags, links, date, updated = entry[7], entry[12], entry[4], entry[11]
+    try:
+        string_pairs(tags)
+        string_pairs(links)
+        dt.date.fromisoformat(date)
+        if updated is not None:
+            dt.date.fromisoformat(updated)
+    except ValueError:  # Unreadable, or a date that is none
+        return False
+    return entry[1] >= 0  # where the body starts
+
+
 def _post(entry: list, source: Path, text: str) -> Post:
     (_, body_start, slug, title, date, summary, category, tags, series, series_part, draft, updated, links,
      bibliography, word_count) = entry
@@ -59,21 +91,16 @@ class ParsedPosts:
 
     def __init__(self, root: Path):
         self._key = _key(root)
-        stored = disk_cache().get(self._key)
-        self._known: dict[str, list] = stored if isinstance(stored, dict) else {}
+        self._known: dict[str, list] = disk_cache().get(self._key, _stored_posts) or {}
         self._now: dict[str, list] = {}
 
     def post(self, shown: str, source: Path, text: str) -> Post | None:
         """The post ``text`` parsed into last time, or None to parse it."""
         entry = self._known.get(shown)
-        if entry is None or entry[0] != digest_of(text):
-            return None
-        try:
-            post = _post(entry, source, text)
-        except (TypeError, ValueError):  # an entry of another shape: parse the file
+        if entry is None or entry[0] != digest_of(text) or entry[1] > len(text):
             return None
         self._now[shown] = entry
-        return post
+        return _post(entry, source, text)
 
     def keep(self, shown: str, post: Post, text: str) -> None:
         entry = _entry(post, text)

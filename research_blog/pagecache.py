@@ -1,10 +1,16 @@
 """Pages as bytes: each page rendered once per content version, then served from memory.
 
-A cached page is kept with its ETag and Last-Modified, so a browser or CDN that
-already has it gets ``304 Not Modified``. The cache holds one generation (the
-content version and what else decides a page: the day, drafts, the site URL):
-when the generation changes it starts empty, and within one it keeps at most
-``max_bytes`` of pages, dropping the least recently used first.
+A cached page is kept with its ETag, a digest of its bytes, so a browser or CDN
+that already has it gets ``304 Not Modified``, and one holding any other version
+gets the page. No Last-Modified is sent: a time to the second cannot tell apart
+two versions loaded within one second, nor see a listing change at midnight (a
+scheduled post going live) with no file changed, so a client revalidating with
+If-Modified-Since alone would be told a changed page had not changed.
+
+The cache holds one generation (the content version and what else decides a
+page: the day, drafts, the site URL): when the generation changes it starts
+empty, and within one it keeps at most ``max_bytes`` of pages, dropping the
+least recently used first.
 """
 
 from __future__ import annotations
@@ -14,9 +20,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from werkzeug.http import http_date, quote_etag
+from werkzeug.http import quote_etag
 
 from .security import HEADERS
 
@@ -25,15 +30,13 @@ from .security import HEADERS
 class CachedPage:
     body: bytes
     mimetype: str
-    etag: str
-    modified: datetime
+    etag: str  # of the body's bytes: a changed page never matches an old one
     # Formatted once: a cached page is served without formatting anything. The
     # security headers come along, so add_security_headers has nothing to do.
     headers: tuple[tuple[str, str], ...] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "headers", (("ETag", quote_etag(self.etag)), ("Last-Modified", http_date(self.modified)),
-                                             *HEADERS.items()))
+        object.__setattr__(self, "headers", (("ETag", quote_etag(self.etag)), *HEADERS.items()))
 
 
 class PageCache:
@@ -53,8 +56,8 @@ class PageCache:
                 self._pages.move_to_end(key)
             return page
 
-    def put(self, generation: Hashable, key: Hashable, body: bytes, mimetype: str, modified: datetime) -> CachedPage:
-        page = CachedPage(body, mimetype, hashlib.sha1(body, usedforsecurity=False).hexdigest()[:20], modified)
+    def put(self, generation: Hashable, key: Hashable, body: bytes, mimetype: str) -> CachedPage:
+        page = CachedPage(body, mimetype, hashlib.sha1(body, usedforsecurity=False).hexdigest()[:20])
         with self._lock:
             if generation != self._generation:
                 self._generation, self._size = generation, 0

@@ -9,20 +9,29 @@ a cache, and reading it must never run code; KaTeX's markup compresses about
 six to one, which is also how renders are kept in memory. Writes go to a
 temporary file that is renamed into place, so a reader never sees half a file
 and parallel writers cannot corrupt one.
+
+Whatever is in a cache file may be wrong (damaged, truncated, written by another
+version): each kind of entry is read by one function that checks every field's
+type (``field``, ``strings``, ``string_pairs``) and raises :class:`Unreadable`
+otherwise, and ``unpack_as`` turns any unreadable entry into None, "compute it
+again", never into an error a page or ``check`` would show.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
 import os
 import threading
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def fingerprint(parts: Iterable[bytes | str]) -> str:
@@ -53,6 +62,55 @@ def pack(value: Any) -> bytes:
 
 def unpack(data: bytes) -> Any:
     return json.loads(zlib.decompress(data))
+
+
+class Unreadable(ValueError):
+    """A cache entry that is not of the shape its reader expects: compute the value again."""
+
+
+def unpack_as(data: bytes, read: Callable[[Any], T]) -> T | None:
+    """``read(unpack(data))``, or None for data that is not such an entry (truncated, not JSON, another shape)."""
+    try:
+        return read(unpack(data))
+    # zlib.error: not compressed, or truncated; ValueError: not UTF-8, not JSON, or
+    # Unreadable; RecursionError: JSON nested deeper than Python recurses.
+    except (zlib.error, ValueError, RecursionError):
+        return None
+
+
+def field(entry: Any, name: str, *kinds: type | None) -> Any:
+    """``entry[name]``, which must be of one of ``kinds`` exactly (JSON's types: a bool is no int; None for null)."""
+    if type(entry) is not dict or name not in entry:
+        raise Unreadable(f"no {name!r}")
+    value = entry[name]
+    if not is_of(value, kinds):
+        raise Unreadable(f"{name!r} is a {type(value).__name__}")
+    return value
+
+
+def is_of(value: Any, kinds: tuple[type | None, ...]) -> bool:
+    """Whether ``value`` is of one of ``kinds`` exactly (None stands for JSON's null)."""
+    return type(value) in kinds or (value is None and None in kinds)
+
+
+def strings(value: Any) -> tuple[str, ...]:
+    """A JSON list of strings, as a tuple."""
+    if type(value) is not list or not all(type(item) is str for item in value):
+        raise Unreadable("not a list of strings")
+    return tuple(value)
+
+
+def string_pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    """A JSON list of two-string lists, as a tuple of pairs."""
+    if type(value) is not list:
+        raise Unreadable("not a list of pairs")
+    return tuple(_pair(item) for item in value)
+
+
+def _pair(item: Any) -> tuple[str, str]:
+    if type(item) is not list or len(item) != 2 or type(item[0]) is not str or type(item[1]) is not str:
+        raise Unreadable("not a pair of strings")
+    return item[0], item[1]
 
 
 def default_folder() -> Path:
@@ -99,21 +157,35 @@ class DiskCache:
                 if folder not in self._folders:
                     os.makedirs(folder, exist_ok=True)
                     self._folders.add(folder)
-                with open(temporary, "xb") as handle:
-                    handle.write(data)
-                os.replace(temporary, path)
+                _write_through(temporary, path, data)
                 return
             except FileNotFoundError:  # the folder was deleted meanwhile: make it again, once
                 self._folders.discard(folder)
             except OSError:  # a read-only or full disk only costs speed
                 return
 
-    def get(self, key: str) -> Any | None:
+    def get(self, key: str, read: Callable[[Any], T]) -> T | None:
+        """The entry under ``key`` as ``read`` makes it (see ``unpack_as``), or None: compute it again."""
         data = self.get_packed(key)
-        try:
-            return unpack(data) if data is not None else None
-        except (zlib.error, ValueError):  # damaged: compute again
-            return None
+        return unpack_as(data, read) if data is not None else None
 
     def put(self, key: str, value: Any) -> None:
         self.put_packed(key, pack(value))
+
+
+def _write_through(temporary: str, path: str, data: bytes) -> None:
+    """Write ``data`` to ``temporary`` and rename it to ``path``; on any failure, remove ``temporary``.
+
+    A full disk fails the write (or the close, which flushes), a read-only one the
+    rename: either way the half-written temporary file must not stay behind, or a
+    cache on a full disk fills up with them.
+    """
+    handle = open(temporary, "xb")
+    try:
+        with handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError, ProcessPoolExecutor
@@ -38,7 +37,7 @@ from .citemarkdown import CitationExtension
 from .crossrefs import CrossRefExtension
 from .headings import HeadingIdsExtension, slug_of, toc_label
 from .mathmarkdown import KatexExtension, fenced_math
-from .rendercache import DiskCache, fingerprint, pack, text_digest, unpack
+from .rendercache import DiskCache, field, fingerprint, pack, string_pairs, strings, text_digest, unpack_as
 from .sidenotes import SidenoteExtension
 
 # Figures are written ![alt](figures/name.svg): relative to the post's URL.
@@ -224,10 +223,29 @@ def _disk_key(body: str, math_output: str, library: Library = EMPTY) -> str:
     return fingerprint([PIPELINE, math_output, library.digest, text_digest(body)])
 
 
-def _unpack(data: bytes) -> Rendered:
-    value = unpack(data)
-    return Rendered(value["html"], _toc_from(value["toc"]), tuple(tuple(e) for e in value["math_errors"]), value["failure"],
-                    tuple(tuple(e) for e in value["reference_errors"]), tuple(value["cited"]))
+def _unpack(data: bytes) -> Rendered | None:
+    """A packed render, or None for data that is not one (damaged, another version's): render again."""
+    return unpack_as(data, _rendered_from)
+
+
+def _rendered_from(entry: Any) -> Rendered:
+    """A render as kept (``asdict``), every field checked: anything else raises Unreadable."""
+    return Rendered(field(entry, "html", str), _toc_from(field(entry, "toc", list)),
+                    string_pairs(field(entry, "math_errors", list)), field(entry, "failure", str, None),
+                    string_pairs(field(entry, "reference_errors", list)), strings(field(entry, "cited", list)))
+
+
+def _facts_from(entry: Any) -> RenderFacts:
+    """A render's facts as kept (``asdict``), every field checked: anything else raises Unreadable."""
+    return RenderFacts(field(entry, "failure", str, None), string_pairs(field(entry, "math_errors", list)),
+                       string_pairs(field(entry, "reference_errors", list)), strings(field(entry, "cited", list)),
+                       _toc_from(field(entry, "toc", list)), strings(field(entry, "post_links", list)),
+                       strings(field(entry, "figures", list)))
+
+
+def _toc_from(items: list) -> tuple[TocEntry, ...]:
+    return tuple(TocEntry(field(e, "id", str), field(e, "label_html", str), field(e, "level", int),
+                          _toc_from(field(e, "children", list))) for e in items)
 
 
 def _keep(key: Key, rendered: Rendered) -> Rendered:
@@ -267,24 +285,13 @@ def _facts_of(rendered: Rendered) -> RenderFacts:
                        rendered.toc, tuple(_POST_LINK.findall(rendered.html)), tuple(figure_files(rendered.html)))
 
 
-def _toc_from(items: list) -> tuple[TocEntry, ...]:
-    return tuple(TocEntry(e["id"], e["label_html"], e["level"], _toc_from(e["children"])) for e in items)
-
-
 def render_facts(body: str, math_output: str = "htmlAndMathml", library: Library = EMPTY) -> RenderFacts:
     """``render_markdown``'s results but the HTML, read from the small facts cache where it can be."""
     key = (body, math_output, library)
     found = _facts.get(key)
     if found is not None:
         return found
-    stored = _disk.get(_facts_key(key))
-    if isinstance(stored, dict):
-        try:
-            found = RenderFacts(stored["failure"], tuple(tuple(e) for e in stored["math_errors"]),
-                                tuple(tuple(e) for e in stored["reference_errors"]), tuple(stored["cited"]),
-                                _toc_from(stored["toc"]), tuple(stored["post_links"]), tuple(stored["figures"]))
-        except (KeyError, TypeError):  # written by another version: work it out again
-            found = None
+    found = _disk.get(_facts_key(key), _facts_from)  # None if absent or unreadable: work it out again
     if found is None:
         rendered = render_markdown(*key)
         found = _facts.get(key)  # there when render_markdown rendered it just now (_store_packed)
@@ -306,11 +313,9 @@ def render_markdown(body: str, math_output: str = "htmlAndMathml", library: Libr
     if found is not None:
         return found
     data = _packed.get(key) or _disk.get_packed(_disk_key(*key))
-    if data is not None:
-        try:
-            return _keep(key, _unpack(data))
-        except (ValueError, KeyError, zlib.error):  # a damaged or outdated cache file: render again
-            pass
+    found = _unpack(data) if data is not None else None
+    if found is not None:
+        return _keep(key, found)
     return _store(key, _render(*key))
 
 

@@ -13,6 +13,10 @@ What a page depends on is kept coarse on purpose, so it cannot be wrong:
 * a post page, and the feeds and search index, also: the text of the bodies
   they show. An edit to one post's body rebuilds its page, the feeds it is in
   and the search index, and nothing else.
+* a copied file (a figure, a host's static file): its bytes. Its size and
+  time would miss a file replaced by another of the same size and time (a
+  copy that keeps times, an rsync, a checkout), and hashing is cheap beside
+  rendering.
 
 A host app's context processors are outside what is seen here: ``flask freeze
 --all`` renders every page regardless.
@@ -20,6 +24,7 @@ A host app's context processors are outside what is seen here: ``flask freeze
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata
@@ -89,6 +94,7 @@ class PageDigests:
         self._site = _hash([*_engine(app), *_settings(app), *(_listing_entry(post) for post in self._posts)])
         self._figures_dir = state(app).figures_dir
         self._static_folder = Path(app.static_folder) if app.static_folder else None
+        self._copied: dict[Path, list[str] | None] = {}  # a figure shown by several posts is read once
 
     def digest(self, endpoint: str | None, values: dict) -> str | None:
         """The digest of one file, or None for one that is always built anew."""
@@ -109,20 +115,26 @@ class PageDigests:
         if endpoint == "research_blog.search_index":
             return [_body(post) for post in self._posts]
         if endpoint == "research_blog.figure":
-            return _file_stamp(self._figures_dir / values.get("filename", ""))
+            return self._file(self._figures_dir / values.get("filename", ""))
         if endpoint == "static" and self._static_folder:
-            return _file_stamp(self._static_folder / values.get("filename", ""))
+            return self._file(self._static_folder / values.get("filename", ""))
         if endpoint and endpoint.startswith("research_blog."):
             return []  # the listing and the engine decide it
         return None  # a host's own page: what it shows is not known here
 
+    def _file(self, path: Path) -> list[str] | None:
+        if path not in self._copied:
+            self._copied[path] = _file_digest(path)
+        return self._copied[path]
 
-def _file_stamp(path: Path) -> list[str] | None:
+
+def _file_digest(path: Path) -> list[str] | None:
+    """The digest of a copied file's bytes, or None (always built anew) for one that cannot be read."""
     try:
-        found = path.stat()
-    except OSError:
+        with open(path, "rb") as handle:
+            return [hashlib.file_digest(handle, "sha256").hexdigest()]
+    except OSError:  # missing, a folder, unreadable: Frozen-Flask says what is wrong
         return None
-    return [f"{found.st_size}:{found.st_mtime_ns}"]
 
 
 class Reuse:

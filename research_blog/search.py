@@ -30,10 +30,11 @@ from collections import Counter
 from collections.abc import Iterable
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 from .content import Post
 from .headings import visible_text
-from .rendercache import fingerprint, text_digest
+from .rendercache import Unreadable, field, fingerprint, text_digest
 from .rendering import PIPELINE, TocEntry, disk_cache
 from .views import format_date as shown_date  # the date as every page shows it
 
@@ -139,11 +140,21 @@ def post_text(post: Post) -> tuple[Counter[str], str]:
     Finding them costs ms a post; a freeze after an edit reads a thousand of them.
     """
     key = _words_key(post.body, post.library)
-    stored = disk_cache().get(key)
-    if not isinstance(stored, dict):
+    found = disk_cache().get(key, _text_from)
+    if found is None:  # absent or unreadable: find it again
         stored = _text_of_render(post.rendered)
         disk_cache().put(key, stored)
-    return Counter(dict(stored["words"])), stored["headings"]
+        found = Counter(dict(stored["words"])), stored["headings"]
+    return found
+
+
+def _text_from(entry: Any) -> tuple[Counter[str], str]:
+    """A post's text as kept (``_text_of_render``), every field checked: anything else raises Unreadable."""
+    words = field(entry, "words", list)
+    if not all(type(pair) is list and len(pair) == 2 and type(pair[0]) is str and type(pair[1]) is int
+               for pair in words):
+        raise Unreadable("not a list of words and counts")
+    return Counter(dict(words)), field(entry, "headings", str)
 
 
 def words_of_render(key: tuple, rendered) -> dict | None:

@@ -43,7 +43,7 @@ def test_what_workers_make_is_what_the_freeze_would_make_itself(tmp_path):
             cards_drawn()  # the workers draw the cards after the renders, while the freeze goes on
             assert cards.undrawn(wanted) == [], "every card was drawn and kept"
             for post in visible.posts:
-                stored = rendering.disk_cache().get(search._words_key(post.body, post.library))
+                stored = rendering.disk_cache().get(search._words_key(post.body, post.library), lambda entry: entry)
                 assert stored is not None and dict(stored["words"]) == search.body_words(post.rendered.html)
                 assert stored["headings"] == f"Part {post.slug[-2:].lstrip('0') or '0'}"
             assert cards.card_png(*wanted[0]) == cards.draw(*wanted[0])
