@@ -3,8 +3,9 @@
 Front matter, files and series are checked when posts load (content.py,
 collection.py); this adds what needs the rendered HTML: math KaTeX rejects,
 links to posts that do not exist, figures that are not on disk, citations of
-unknown keys, unknown or repeated cross-reference labels, and entries of a
-post's own .bib file that it never cites.
+unknown keys, unknown or repeated cross-reference labels, entries of a
+post's own .bib file that it never cites, and math in .bib titles (once per
+entry, at its line in the .bib file).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from pathlib import Path
 
 from .bibliographies import unused_entries
+from .citations import math_problems
 from .collection import Loaded
 from .content import Post, Problem, display_path
 from .rendering import render_all
@@ -26,7 +28,7 @@ def _line_of(source_text: str, needle: str) -> int | None:
 
 def _line_of_token(source_text: str, token: str) -> int | None:
     """Like _line_of, for a key or label: ``@eq:loss`` must not be found inside ``@eq:loss-2``."""
-    found = re.search(re.escape(token) + r"(?![\w-]|[:.+]\w)", source_text)
+    found = re.search(re.escape(token) + r"(?![\w-]|[:.#$%&+?<>~/]\w)", source_text)
     return source_text.count("\n", 0, found.start()) + 1 if found else None
 
 
@@ -82,4 +84,7 @@ def all_problems(loaded: Loaded, figures_dir: Path) -> list[Problem]:
     slugs = {post.slug for post in loaded.posts}
     for post in loaded.posts:
         problems.extend(rendered_problems(post, slugs, figures_dir))
+    libraries = {post.library.digest: post.library for post in loaded.posts}  # most posts share the site's
+    references = {(ref.source, ref.line, ref.key): ref for library in libraries.values() for ref in library}
+    problems.extend(math_problems(references.values()))
     return problems

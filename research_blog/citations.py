@@ -2,14 +2,17 @@
 
 Parsing is pybtex's: it reads BibTeX as BibTeX does (``@string``, braces, ``#``
 concatenation, ``and``-separated names with "von" parts and ``{Corporate Names}``)
-and turns LaTeX accents and braces into text. Each entry is parsed on its own,
-from the line it starts on, so every problem names ``file:line`` and a duplicate
-key is ours to judge (same content: harmless; different content: an error)
-instead of pybtex's first-one-wins.
+and turns LaTeX accents and braces into text (TeX inside ``$...$`` is kept as
+written, for KaTeX). Each entry is parsed on its own, from the line it starts
+on, so every problem names ``file:line``, a broken entry cannot swallow the
+next ones, and a duplicate key is ours to judge (same content: harmless;
+different content: an error) instead of pybtex's first-one-wins. The
+``@string`` macros are read once and shared by every entry, so a file parses in
+time linear in its size.
 
-A :class:`Library` is immutable and hashed by its content, so it is a rendering
-input like the post's text: the Markdown cache can key on it, and two workers
-reading the same files agree on it.
+A :class:`Library` is immutable and hashed by what the rendering uses of it, so
+it is a rendering input like the post's text: the Markdown cache can key on it,
+and two workers reading the same files agree on it.
 
 The style is numbered (see README): ``[1]``, ``[1, 3]``, "Schulman et al. [1]";
 the bibliography lists the cited works in order of first citation.
@@ -17,19 +20,31 @@ the bibliography lists the cited works in order of first citation.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from . import katex
 from .problems import Problem
+from .urls import is_web_link
 
 REQUIRED = ("title", "author", "year")
-# Where an entry starts: `@article{key,` (`@string`, `@comment`, `@preamble` are not entries).
-_ENTRY_START = re.compile(r"^[ \t]*@(?!(?:string|comment|preamble)\b)(\w+)\s*[{(]\s*([^,\s]+)\s*,", re.I | re.M)
+# Where a command starts: `@article{`, `@string(`, ... at the start of a line.
+_COMMAND_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(]", re.M)
+_NOT_ENTRIES = ("string", "comment", "preamble")
+# Invisible characters no reference needs, which XML (the feed) refuses or warns about.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+MOST_CONTROL_REPORTS = 5  # per file: a file full of NULs needs one message, not thousands
 _MATH = re.compile(r"(?<!\\)\$([^$]+)\$")
+# Stands for one $math$ while pybtex decodes the LaTeX around it (private-use characters).
+_KEPT_MATH = re.compile("\ue000(\\d+)\ue001")
 _ARXIV_ID = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$|^[a-z-]+(\.[A-Z]{2})?/\d{7}$")
 MAX_LISTED_AUTHORS = 6  # more than this: the first three, then "et al."
 
@@ -55,13 +70,21 @@ class Reference:
 
     @property
     def fingerprint(self) -> tuple:
-        """What two entries with one key must share to be the same work."""
-        return (self.kind, self.authors, self.title, self.year, self.venue, self.details, self.note,
-                self.doi, self.arxiv, self.url)
+        """Everything but where the entry was written: what two entries with one key must share
+        to be the same work, and what a render may use of it.
+
+        Every field counts unless named in :data:`_WHERE`, so a field added later
+        changes the render cache's key without anyone remembering to add it.
+        """
+        return tuple((f.name, getattr(self, f.name)) for f in dataclasses.fields(self) if f.name not in _WHERE)
+
+
+# Where an entry was found: for problems only, never in the rendered HTML.
+_WHERE = frozenset({"source", "line"})
 
 
 class Library:
-    """Immutable references by key, hashed by content (a rendering input)."""
+    """Immutable references by key, hashed by everything a render may use of them (a rendering input)."""
 
     def __init__(self, references: dict[str, Reference]):
         self._references = dict(references)
@@ -106,11 +129,20 @@ def _plain_text():
 
 
 def _text(latex: str) -> str:
+    """``latex`` as plain text; each ``$math$`` stays as written, braces and all, for KaTeX."""
     if not any(mark in latex for mark in "\\{}~"):  # plain text: LaTeX decoding is the slow part
         return " ".join(latex.split())
     from pybtex.richtext import Text
 
-    return " ".join(Text.from_latex(latex).render(_plain_text()).split())
+    formulas: list[str] = []
+    if "\ue000" not in latex:  # (a title holding our stand-in would have its math decoded instead)
+        def set_aside(match: re.Match) -> str:
+            formulas.append(match.group(0))
+            return f"\ue000{len(formulas) - 1}\ue001"
+
+        latex = _MATH.sub(set_aside, latex)
+    plain = " ".join(Text.from_latex(latex).render(_plain_text()).split())
+    return _KEPT_MATH.sub(lambda m: formulas[int(m.group(1))], plain) if formulas else plain
 
 
 def _name(person) -> tuple[str, str]:
@@ -148,40 +180,112 @@ def _reference(entry, source: str, line: int) -> Reference:
         surnames=tuple(surname for _, surname in names if surname != "others"),
         title=_text(fields.get("title", "")), year=_text(fields.get("year", "")), venue=_text(venue),
         details=_details(fields), note=_text(fields.get("note", "")), doi=doi, arxiv=_arxiv(fields),
-        url=fields.get("url", "").strip() or None,
-        source=source, line=line,
+        url=_web_url(fields), source=source, line=line,
     )
 
 
-def _missing(entry) -> list[str]:
+def _web_url(fields) -> str | None:
+    """The ``url`` field when a page may link to it (http or https), else None."""
+    url = fields.get("url", "").strip()
+    return url if url and is_web_link(url) else None
+
+
+def _entry_problems(entry, source: str, line: int, text: str) -> list[Problem]:
+    """Required fields that are missing, and a ``url`` no page may link to (``javascript:``...)."""
+    problems = []
     present = {name.lower() for name in entry.fields} | {role.lower() for role in entry.persons}
-    return [name for name in REQUIRED if name not in present]
+    missing = [name for name in REQUIRED if name not in present]
+    if missing:
+        problems.append(Problem(source, line, f"entry '{entry.key}' has no {', '.join(missing)}: add "
+                                + " and ".join(f"`{name} = {{...}}`" for name in missing)))
+    url = entry.fields.get("url", "").strip()
+    if url and not is_web_link(url):
+        found = re.search(r"\burl\s*=", text, re.I)
+        url_line = line + text.count("\n", 0, found.start()) if found else line
+        problems.append(Problem(source, url_line, f"entry '{entry.key}' has a url that is not a web address "
+                                f"({url[:60]!r}): only http:// and https:// links are shown; use doi = or eprint = "
+                                "for DOIs and arXiv"))
+    return problems
+
+
+def _commands(text: str) -> Iterator[tuple[str, str, int]]:
+    """Each ``@command``'s name (lowercase), its text up to the next one, and its line."""
+    starts = list(_COMMAND_START.finditer(text))
+    line, counted = 1, 0
+    for index, match in enumerate(starts):
+        line += text.count("\n", counted, match.start())  # counted on from the last one: linear
+        counted = match.start()
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
+        yield match.group(1).lower(), text[match.start():end], line
+
+
+def _control_characters(text: str, source: str) -> list[Problem]:
+    """A problem for each of the first lines that hold a control character (NUL, U+0001, DEL...)."""
+    problems: list[Problem] = []
+    line, counted = 1, 0
+    for match in _CONTROL.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        if problems and problems[-1].line == line:
+            continue
+        if len(problems) == MOST_CONTROL_REPORTS:
+            problems.append(Problem(source, line, "more control characters below: remove them all"))
+            break
+        problems.append(Problem(source, line, f"the file holds the control character U+{ord(match.group()):04X}, "
+                                "invisible and refused by feeds: delete it"))
+    return problems
+
+
+def _read_macros(commands: list[tuple[str, str, int]], source: str, problems: list[Problem]):
+    """The ``@string`` macros of the whole file (and the month names), read once for every entry."""
+    from pybtex.database.input.bibtex import LowLevelParser, month_names
+    from pybtex.scanner import PybtexError
+    from pybtex.utils import CaseInsensitiveDict
+
+    macros = CaseInsensitiveDict(month_names)
+    for name, text, line in commands:
+        if name == "string":
+            try:
+                for _command in LowLevelParser(text, macros=macros):  # defines the macro as it reads it
+                    pass
+            except PybtexError as error:
+                problems.append(Problem(source, line, f"@string cannot be read: {error}"))
+    return macros
+
+
+def _parse_entry(text: str, macros) -> list:
+    """pybtex's entries in ``text`` (one entry and what follows it), with the file's macros."""
+    from pybtex.database.input.bibtex import Parser
+
+    parser = Parser()
+    # Shared, not passed to Parser(), which would copy every macro for every entry:
+    # that copy made a file with many @string lines take time quadratic in its size.
+    parser.macros = macros
+    return list(parser.parse_string(text).entries.values())
 
 
 def parse_bibliography(text: str, source: str) -> tuple[Library, list[Problem]]:
     """The references in one .bib file's ``text`` and the problems in it (``source`` names it)."""
     from pybtex.database import BibliographyDataError
-    from pybtex.database.input.bibtex import Parser
     from pybtex.scanner import PybtexError
 
-    starts = list(_ENTRY_START.finditer(text))
-    # Macros (@string) anywhere in the file are visible to every entry, as in BibTeX.
-    preamble = "\n".join(re.findall(r"^[ \t]*@string\s*[{(][^\n]*", text, re.I | re.M))
+    text = text.removeprefix("\ufeff")  # a byte-order mark would hide the first entry's `@`
+    problems = _control_characters(text, source)
+    if problems:
+        text = _CONTROL.sub("", text)  # reported; a served blog shows the rest meanwhile
+    commands = list(_commands(text))
+    macros = _read_macros(commands, source, problems)
     references: dict[str, Reference] = {}
-    problems: list[Problem] = []
-    for index, match in enumerate(starts):
-        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
-        line = text.count("\n", 0, match.start()) + 1
+    for name, chunk, line in commands:
+        if name in _NOT_ENTRIES:
+            continue
         try:
-            parsed = Parser().parse_string(preamble + "\n" + text[match.start():end])
+            entries = _parse_entry(chunk, macros)
         except (PybtexError, BibliographyDataError) as error:
             problems.append(Problem(source, line, f"BibTeX entry cannot be read: {error}"))
             continue
-        for entry in parsed.entries.values():
-            missing = _missing(entry)
-            if missing:
-                problems.append(Problem(source, line, f"entry '{entry.key}' has no {', '.join(missing)}: add "
-                                        + " and ".join(f"`{name} = {{...}}`" for name in missing)))
+        for entry in entries:
+            problems.extend(_entry_problems(entry, source, line, chunk))
             reference = _reference(entry, source, line)
             earlier = references.get(entry.key)
             if earlier and earlier.fingerprint != reference.fingerprint:
@@ -191,13 +295,47 @@ def parse_bibliography(text: str, source: str) -> tuple[Library, list[Problem]]:
     return Library(references), problems
 
 
+# Parsed files by (name shown, SHA-256 of the bytes): the content is reloaded whenever any
+# post changes, and a big .bib takes seconds to parse, so a file is parsed again only when
+# its bytes change. A pure function of the key, so one store serves every blog in the process.
+_parsed: OrderedDict[tuple[str, str], tuple[Library, tuple[Problem, ...]]] = OrderedDict()
+_PARSED_KEPT = 16
+_parsed_lock = threading.Lock()
+
+
 def read_bibliography(path: Path, shown: str) -> tuple[Library, list[Problem]]:
-    """Parse a .bib file; an unreadable file is one problem and an empty library."""
+    """Parse a .bib file (once per content); an unreadable file is one problem and an empty library."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        key = (shown, hashlib.sha256(data).hexdigest())
+        with _parsed_lock:
+            found = _parsed.get(key)
+            if found is not None:
+                _parsed.move_to_end(key)
+                return found[0], list(found[1])
+        library, problems = parse_bibliography(data.decode("utf-8"), shown)
     except (OSError, UnicodeDecodeError) as error:
         return EMPTY, [Problem(shown, None, f"bibliography cannot be read: {error}")]
-    return parse_bibliography(text, shown)
+    with _parsed_lock:
+        _parsed[key] = (library, tuple(problems))
+        while len(_parsed) > _PARSED_KEPT:
+            _parsed.popitem(last=False)
+    return library, problems
+
+
+def math_problems(references: Iterable[Reference]) -> list[Problem]:
+    """Math in titles and notes that KaTeX rejects, each against its entry in the .bib file."""
+    problems = []
+    for reference in references:
+        for text in (reference.title, reference.note):
+            for match in _MATH.finditer(text):
+                tex = match.group(1).strip()
+                try:
+                    katex.render(tex, False, "htmlAndMathml")
+                except katex.MathError as error:
+                    problems.append(Problem(reference.source, reference.line,
+                                            f"math in entry '{reference.key}' does not render: {error} (in `{tex}`)"))
+    return problems
 
 
 def merge(site: Library, own: Library) -> tuple[Library, list[tuple[Reference, Reference]]]:

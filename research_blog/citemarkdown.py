@@ -1,5 +1,10 @@
 """A Markdown extension for citations: ``[@key]``, ``[@a; @b]`` and narrative ``@key``.
 
+Keys are written as Pandoc writes them: letters, digits and ``_``, with inner
+punctuation ``:.#$%&-+?<>~/`` (so dblp's ``DBLP:journals/corr/SchulmanWDRK17``
+works, and a sentence's final ``.`` is not part of the key); any other key
+BibTeX accepts is written in braces, ``[@{key(2)}]``.
+
 The library of references is an input of the render (``md.library``, set by
 rendering.py for each conversion), never read from disk here, so the output
 depends on the text and the library alone.
@@ -20,6 +25,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
+from urllib.parse import quote
 
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
@@ -28,18 +34,38 @@ from markdown.treeprocessors import Treeprocessor
 from .citations import EMPTY, Library, Reference, narrative_names, reference_html
 from .mathmarkdown import typeset
 
-KEY = r"[\w][\w:.+-]*(?<=[\w])"
+PLAIN_KEY = r"\w+(?:[:.#$%&+?<>~/-]+\w+)*"
+# In braces, anything a brace-delimited BibTeX entry accepts as its key.
+KEY = rf"(?:{PLAIN_KEY}|\{{[^\s,}}]+\}})"
 # Not followed by ( or [: `[@handle](https://...)` is a link, not a citation.
-BRACKETED = rf"\[\s*@({KEY}(?:\s*;\s*@{KEY})*)\s*\](?![(\[])"
+BRACKETED = rf"\[\s*(@{KEY}(?:\s*;\s*@{KEY})*)\s*\](?![(\[])"
 NARRATIVE = rf"(?<![\w@.\\/])@({KEY})"
-LOOKS_LIKE_KEY = re.compile(r"[A-Za-z][A-Za-z_-]*\d{4}[A-Za-z0-9_]*")
+_ONE_KEY = re.compile(rf"@({KEY})")
+# dblp's keys, or letters, a four-digit year, letters: `schulman2017ppo`.
+LOOKS_LIKE_KEY = re.compile(r"DBLP:\S+|[A-Za-z][A-Za-z_-]*\d{4}[A-Za-z0-9_]*")
+# Characters a URL fragment may hold as they are (RFC 3986); others are %-escaped.
+_FRAGMENT_SAFE = "!$&'()*+,;=:@/?~"
+
+
+def _unbraced(key: str) -> str:
+    return key[1:-1] if key.startswith("{") else key
+
+
+def written(key: str) -> str:
+    """How a citation of ``key`` is written in a post: ``@key``, or ``@{key}`` when it needs braces."""
+    return f"@{key}" if re.fullmatch(PLAIN_KEY, key) else f"@{{{key}}}"
+
+
+def anchor(key: str) -> str:
+    """The fragment of a link to the reference ``key`` in the References list (its ``id`` is ``ref-<key>``)."""
+    return "#ref-" + quote(key, safe=_FRAGMENT_SAFE)
 
 
 class _Bracketed(InlineProcessor):
     ANCESTOR_EXCLUDES = ("a",)  # a link's text never holds another link
 
     def handleMatch(self, m, data):
-        keys = [k.strip().lstrip("@") for k in m.group(1).split(";")]
+        keys = [_unbraced(found) for found in _ONE_KEY.findall(m.group(1))]
         return _placeholder(keys, narrative=False), m.start(0), m.end(0)
 
 
@@ -47,14 +73,15 @@ class _Narrative(InlineProcessor):
     ANCESTOR_EXCLUDES = ("a",)
 
     def handleMatch(self, m, data):
-        key = m.group(1)
-        if key not in self.md.library and not LOOKS_LIKE_KEY.fullmatch(key):
+        key = _unbraced(m.group(1))
+        if key not in self.md.library and not LOOKS_LIKE_KEY.fullmatch(key) and key == m.group(1):
             return None, None, None  # @property, @torch.no_grad: plain text
         return _placeholder([key], narrative=True), m.start(0), m.end(0)
 
 
 def _placeholder(keys: list[str], narrative: bool) -> etree.Element:
-    span = etree.Element("span", {"class": "citation", "data-cite": ";".join(keys)})
+    # Keys are joined by a space, the one character no BibTeX key holds.
+    span = etree.Element("span", {"class": "citation", "data-cite": " ".join(keys)})
     if narrative:
         span.set("data-narrative", "1")
     return span
@@ -73,16 +100,16 @@ class _Numbering(Treeprocessor):
                 continue
             narrative = span.attrib.pop("data-narrative", None) is not None
             parts = []
-            for key in keys.split(";"):
+            for key in keys.split(" "):
                 reference = library.get(key)
                 if reference is None:
-                    md.reference_errors.append((f"@{key}", f"citation of an unknown key '{key}': add it to "
-                                                           "references.bib or to the post's bibliography file"))
+                    md.reference_errors.append((written(key), f"citation of an unknown key '{key}': add it to "
+                                                              "references.bib or to the post's bibliography file"))
                     parts.append(f'<span class="cite-unknown">?{html.escape(key)}</span>')
                     continue
                 number = order.setdefault(key, len(order) + 1)
                 parts.append(self._cite_link(reference, number))
-            names = library.get(keys.split(";")[0]) if narrative else None
+            names = library.get(keys.split(" ")[0]) if narrative else None
             lead = f"{html.escape(narrative_names(names))} " if names else ""
             span.text = md.htmlStash.store(f"{lead}[{', '.join(parts)}]")
         md.cited = tuple(order)
@@ -90,15 +117,21 @@ class _Numbering(Treeprocessor):
             root.append(self._bibliography([library.get(key) for key in order]))
 
     def _typeset(self, tex: str) -> str:
-        return typeset(self.md, tex, display=False)
+        # Math KaTeX rejects in a .bib title is shown as an error box here, but reported
+        # once, against the .bib file's line (citations.math_problems), not against each post.
+        errors = len(self.md.math_errors)
+        shown = typeset(self.md, tex, display=False)
+        del self.md.math_errors[errors:]
+        return shown
 
     def _cite_link(self, reference: Reference, number: int) -> str:
+        href = html.escape(anchor(reference.key))
         if not self.md.citation_cards:
-            return f'<a class="cite" href="#ref-{html.escape(reference.key)}">{number}</a>'
+            return f'<a class="cite" href="{href}">{number}</a>'
         # The card is `hidden` so it stays out of the text with CSS off and out of
         # the link's accessible name; the stylesheet shows it on hover and focus.
         card = reference_html(reference, self._typeset, links=False)
-        return (f'<a class="cite" href="#ref-{html.escape(reference.key)}">{number}'
+        return (f'<a class="cite" href="{href}">{number}'
                 f'<span class="cite-card" hidden>{card}</span></a>')
 
     def _bibliography(self, references: list[Reference]) -> etree.Element:

@@ -40,7 +40,9 @@ def cite_this(post: Post, author: str, site_title: str, url: str | None) -> Post
     """How to cite ``post``: as a BibTeX ``@online`` entry and as one line of text."""
     surname = _ascii_word(author.split()[-1]) if author.split() else "blog"
     key = f"{surname or 'blog'}{post.date.year}{_ascii_word(post.slug.split('-')[0])}"
-    fields = [("author", "{" + _bibtex_value(author) + "}"),  # double braces: a name BibTeX must not split
+    # Single braces: BibTeX reads a person's name ("Ada Lovelace" is Lovelace, A.); double
+    # braces would make it one corporate name, cited as "Ada Lovelace" and sorted under A.
+    fields = [("author", _bibtex_value(author)),
               ("title", _bibtex_value(post.title)), ("year", f"{{{post.date.year}}}"),
               ("month", f"{{{post.date.month}}}"), ("organization", _bibtex_value(site_title))]
     if url:

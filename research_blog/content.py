@@ -21,6 +21,7 @@ from .citations import EMPTY, Library
 from .frontmatter import key_lines, read_front_matter
 from .problems import ContentError, Problem, shown
 from .rendering import Rendered, RenderFacts, render_facts, render_markdown
+from .urls import is_web_link
 
 __all__ = ["ContentError", "Link", "Post", "Problem", "Term", "display_path", "is_public", "post_from_page", "slugify"]
 
@@ -204,7 +205,7 @@ class _Checker:
         good = isinstance(value, list) and all(
             isinstance(item, dict) and set(item) == {"label", "url"}
             and all(isinstance(item[k], str) and item[k].strip() for k in item)
-            and re.match(r"^https?://", item["url"])
+            and is_web_link(item["url"])
             for item in value
         )
         if not good:
