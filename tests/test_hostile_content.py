@@ -146,3 +146,32 @@ def test_a_broken_yaml_block_still_has_its_body_checked(pages_copy):
     code, output = check(pages_copy)
     assert code == 1 and "yaml.md:2: front matter is not valid YAML" in output
     assert "yaml.md:6: math does not render" in output, output
+
+
+# Item 13: a malformed equation label is reported with the accepted form; the equation is still typeset.
+
+@pytest.mark.parametrize(("written", "accepted"), [
+    ("{#eqn:foo}", "{#eq:foo}"), ("{#eq:a.b}", "{#eq:a-b}"), ("\\label{eqn:q}", "\\label{eq:q}"),
+])
+def test_a_malformed_equation_label_is_a_check_problem_with_the_accepted_form(pages_copy, written, accepted):
+    display = f"$$ x^2 $$ {written}" if written.startswith("{") else f"$$ x^2 {written} $$"
+    (pages_copy / "eqlabel.md").write_text(VALID.format(extra="", body=f"Text.\n\n{display}\n\nMore."))
+    code, output = check(pages_copy)
+    assert code == 1
+    assert f"eqlabel.md:10: equation label '{written}' is not of the form" in output, output
+    assert f"write {accepted}" in output
+    html = make_app(pages_copy).test_client().get("/eqlabel/").get_data(as_text=True)
+    assert 'class="katex' in html and "$$" not in html, "typeset, not shown as raw TeX"
+
+
+# Item 26: a repeated label is reported once per repeat, each at its own line.
+
+def test_each_repeat_of_a_label_is_reported_once_at_its_own_line(pages_copy):
+    body = "\n\n".join(f"$$ x_{{{n}}} $$ {{#eq:same}}" for n in range(3000))
+    (pages_copy / "repeats.md").write_text(VALID.format(extra="", body=body))
+    started = time.perf_counter()
+    code, output = check(pages_copy)
+    assert time.perf_counter() - started < 60
+    repeats = [line for line in problem_lines(output) if "label 'eq:same' is used twice" in line]
+    assert len(repeats) == 2999
+    assert [int(line.split(":")[1]) for line in repeats] == [8 + 2 * n for n in range(1, 3000)]
