@@ -175,3 +175,57 @@ def test_each_repeat_of_a_label_is_reported_once_at_its_own_line(pages_copy):
     repeats = [line for line in problem_lines(output) if "label 'eq:same' is used twice" in line]
     assert len(repeats) == 2999
     assert [int(line.split(":")[1]) for line in repeats] == [8 + 2 * n for n in range(1, 3000)]
+
+
+# Item 16: a part that is a draft keeps its number; every view counts every part and says "coming soon".
+
+def _series_with_a_draft_middle(pages: Path) -> None:
+    two = pages / "series-part-two.md"
+    two.write_text(two.read_text().replace("series_part: 2\n", "series_part: 2\ndraft: true\n"))
+    (pages / "series-part-three.md").write_text(VALID.replace("Research", "Optimisation").replace('"T"', '"Optimisers part 3: Lion"')
+                                                .format(extra='series: "Optimisers"\nseries_part: 3\n', body="Sign descent."))
+
+
+def test_a_draft_part_is_coming_soon_and_the_post_page_series_page_and_card_agree(pages_copy):
+    from research_blog.extension import published
+    from research_blog.reader_views import series_line
+
+    _series_with_a_draft_middle(pages_copy)
+    app = make_app(pages_copy)
+    client = app.test_client()
+    page = client.get("/series-part-three/").get_data(as_text=True)
+    box = page[page.index('class="series-box"'):page.index("</nav>", page.index('class="series-box"'))]
+    assert "Part 3 of 3 in the series" in box
+    assert '<li value="2" class="coming-soon">Part 2 of 3: coming soon</li>' in box
+    assert 'value="3"><span aria-current="page">Optimisers part 3: Lion' in box
+    series = client.get("/series/optimisers/").get_data(as_text=True)
+    assert "3 parts (1 coming soon)" in series
+    assert "Part 1 of 3" in series and "Part 3 of 3" in series
+    assert re.search(r"Part 2 of 3</p>\s*<p class=\"post-card-summary\">Coming soon", series)
+    for html in (page, series):
+        assert "Adam" not in html and "series-part-two" not in html, "a draft's title and URL stay private"
+    one = client.get("/series-part-one/").get_data(as_text=True)
+    assert "Part 1 of 3 in the series" in one and 'class="next" href="/series-part-three/"' in one
+    with app.test_request_context():
+        visible = published()
+        assert series_line(visible, visible.by_slug["series-part-three"]) == "Part 3 of 3 · Optimisers"
+        assert series_line(visible, visible.by_slug["series-part-one"]) == "Part 1 of 3 · Optimisers"
+    card = client.get("/series-part-three/card.png")
+    assert card.status_code == 200
+    assert card.data == cards.card_png("Optimisers part 3: Lion", "Part 3 of 3 · Optimisers", app.config["BLOG_TITLE"])
+
+
+def test_a_last_part_still_to_come_is_announced_not_called_complete(pages_copy):
+    two = pages_copy / "series-part-two.md"
+    two.write_text(two.read_text().replace("series_part: 2\n", "series_part: 2\ndraft: true\n"))
+    html = make_app(pages_copy).test_client().get("/series-part-one/").get_data(as_text=True)
+    assert "Part 1 of 2 in the series" in html and "Part 2 coming soon" in html and "Series complete" not in html
+
+
+# Item 26: the series box of a one-part series does not say "All 1 parts".
+
+def test_a_one_part_series_is_not_called_all_1_parts(pages_copy):
+    (pages_copy / "series-part-two.md").unlink()
+    html = make_app(pages_copy).test_client().get("/series-part-one/").get_data(as_text=True)
+    assert "Part 1 of 1 in the series" in html
+    assert "All 1 parts" not in html and "The one part of Optimisers" in html
