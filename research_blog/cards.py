@@ -37,6 +37,10 @@ COMPRESS_LEVEL = 3
 TITLE_SIZES = (68, 58, 50, 44)  # the largest size at which the title fits in MAX_TITLE_LINES
 MAX_TITLE_LINES = 4
 SERIES_TITLE_TOP = MARGIN + 100  # the title's top with a series line above it, at the highest
+# Any text is cut to these many characters before it is measured: four lines of the
+# narrowest glyphs hold fewer, so the card looks the same and its work stays bounded.
+MAX_TITLE_CHARS = 400
+MAX_LINE_CHARS = 160
 
 # DejaVu comes with most Linux systems; elsewhere Pillow's own scalable font stands in.
 _BOLD_FONTS = ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf", "Arial Bold.ttf")
@@ -67,7 +71,24 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     return lines
 
 
+def _fitted(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+    """``text`` cut (with an ellipsis) to fit ``width`` pixels: a 50,000-letter word must not make a 2-gigapixel mask."""
+    if len(text) <= MAX_LINE_CHARS and font.getlength(text, mode="L") <= width:
+        return text
+    text = text[:MAX_LINE_CHARS]
+    shortest, longest = 0, len(text)  # the longest prefix that fits with "…" after it, by bisection
+    while shortest < longest:
+        middle = (shortest + longest + 1) // 2
+        if font.getlength(text[:middle] + "…", mode="L") <= width:
+            shortest = middle
+        else:
+            longest = middle - 1
+    return text[:shortest] + "…"
+
+
 def _title_lines(title: str, width: int) -> tuple[list[str], ImageFont.FreeTypeFont]:
+    if len(title) > MAX_TITLE_CHARS:
+        title = title[:MAX_TITLE_CHARS] + "…"
     for size in TITLE_SIZES:
         font = _font(size, bold=True)
         lines = _wrap(title, font, width)
@@ -154,7 +175,10 @@ def _ink_text(canvas: Image.Image, xy: tuple[int, int], text: str, font: ImageFo
     """
     from PIL import Image, ImageChops, ImageDraw
 
+    text = _fitted(text, font, SIZE[0] - MARGIN - xy[0])
     left, top, right, bottom = font.getbbox(text)
+    # A glyph may reach past the card (stacked accents): draw no more than the card holds.
+    right, bottom = min(right, left + SIZE[0]), min(bottom, top + SIZE[1])
     if right <= left or bottom <= top:
         return  # blank text: nothing to draw
     coverage = Image.new("L", (right - left, bottom - top), 0)

@@ -10,7 +10,9 @@ entry, at its line in the .bib file).
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import Counter
 from pathlib import Path
 
 from .bibliographies import unused_entries
@@ -21,45 +23,73 @@ from .rendering import render_all
 from .sources import figure_file
 
 
-def _line_of(source_text: str, needle: str) -> int | None:
-    index = source_text.find(needle)
-    return source_text.count("\n", 0, index) + 1 if index >= 0 else None
+class _Lines:
+    """Line numbers in one post's source, which is read from disk only if something is reported."""
 
+    def __init__(self, path: Path):
+        self.path = path
+        self._text: str | None = None
+        self._starts: list[int] = []  # where each line begins, for a bisect instead of a count per problem
+        self._tokens: dict[str, list[int]] = {}
 
-def _line_of_token(source_text: str, token: str) -> int | None:
-    """Like _line_of, for a key or label: ``@eq:loss`` must not be found inside ``@eq:loss-2``."""
-    found = re.search(re.escape(token) + r"(?![\w-]|[:.#$%&+?<>~/]\w)", source_text)
-    return source_text.count("\n", 0, found.start()) + 1 if found else None
+    def _read(self) -> str:
+        if self._text is None:
+            self._text = self.path.read_text(encoding="utf-8")
+            self._starts = [0] + [found.end() for found in re.finditer("\n", self._text)]
+        return self._text
+
+    def _line(self, index: int) -> int:
+        return bisect.bisect_right(self._starts, index)
+
+    def of(self, needle: str) -> int | None:
+        index = self._read().find(needle)
+        return self._line(index) if index >= 0 else None
+
+    def _occurrences(self, token: str) -> list[int]:
+        # A key or label: ``@eq:loss`` is not found inside ``@eq:loss-2``.
+        if token not in self._tokens:
+            pattern = re.escape(token) + r"(?![\w-]|[:.#$%&+?<>~/]\w)"
+            self._tokens[token] = [found.start() for found in re.finditer(pattern, self._read())]
+        return self._tokens[token]
+
+    def of_tokens(self, errors: tuple[tuple[str, str], ...]) -> list[int | None]:
+        """The line of each (token, message), one occurrence each.
+
+        The same problem listed n times (a label repeated, an unknown key cited
+        again) goes to the token's last n occurrences: the first of a repeated
+        label is the one that counts, so each repeat is reported at its own line.
+        """
+        listed = Counter(errors)
+        next_one: dict[tuple[str, str], int] = {}
+        lines = []
+        for error in errors:
+            found = self._occurrences(error[0])
+            index = next_one.setdefault(error, max(0, len(found) - listed[error]))
+            next_one[error] = index + 1
+            lines.append(self._line(found[index]) if index < len(found) else None)
+        return lines
 
 
 def rendered_problems(post: Post, slugs: set[str], figures_dir: Path) -> list[Problem]:
     """Problems found by rendering one post."""
     rendered = post.facts
+    shown = display_path(post.source)
     if rendered.failure:
-        return [Problem(display_path(post.source), None, rendered.failure)]
-
-    def source() -> str:
-        # The source is read again only when there is something to report in it.
-        return post.source.read_text(encoding="utf-8")
-
-    def line_of(needle: str) -> int | None:
-        return _line_of(source(), needle)
-
-    problems = [
-        Problem(display_path(post.source), line_of(tex), f"math does not render: {message} (in `{tex}`)")
-        for tex, message in rendered.math_errors
-    ]
-    problems += [Problem(display_path(post.source), _line_of_token(source(), needle), message)
-                 for needle, message in rendered.reference_errors]
+        return [Problem(shown, None, rendered.failure)]
+    lines = _Lines(post.source)
+    problems = [Problem(shown, lines.of(tex), f"math does not render: {message} (in `{tex}`)")
+                for tex, message in rendered.math_errors]
+    errors = rendered.reference_errors
+    problems += [Problem(shown, line, message) for (_, message), line in zip(errors, lines.of_tokens(errors), strict=True)]
     problems += unused_entries(post)
     for slug in rendered.post_links:
         if slug not in slugs:
-            problems.append(Problem(display_path(post.source), line_of(f"../{slug}"),
+            problems.append(Problem(shown, lines.of(f"../{slug}"),
                                     f"link to a post that does not exist: ../{slug}/ (no {slug}.md)"))
     for name in rendered.figures:
         why = _figure_problem(figures_dir, name)
         if why:
-            problems.append(Problem(display_path(post.source), line_of(f"figures/{name}"), why))
+            problems.append(Problem(shown, lines.of(f"figures/{name}"), why))
     return problems
 
 
@@ -77,14 +107,19 @@ def _figure_problem(figures_dir: Path, name: str) -> str | None:
 
 
 def all_problems(loaded: Loaded, figures_dir: Path) -> list[Problem]:
-    """Every problem in the content, loading and rendering checks together."""
+    """Every problem in the content, loading and rendering checks together, by file and line.
+
+    Files refused for their front matter are rendered too (``loaded.stand_ins``),
+    so their bodies' problems come in the same run.
+    """
     problems = list(loaded.problems)
+    posts = loaded.posts + loaded.stand_ins
     # Render everything up front, on every core; the checks below then read the caches.
-    render_all([(post.body, "htmlAndMathml", post.library) for post in loaded.posts])
-    slugs = {post.slug for post in loaded.posts}
-    for post in loaded.posts:
+    render_all([(post.body, "htmlAndMathml", post.library) for post in posts])
+    slugs = {post.slug for post in posts}
+    for post in posts:
         problems.extend(rendered_problems(post, slugs, figures_dir))
     libraries = {post.library.digest: post.library for post in loaded.posts}  # most posts share the site's
     references = {(ref.source, ref.line, ref.key): ref for library in libraries.values() for ref in library}
     problems.extend(math_problems(references.values()))
-    return problems
+    return sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line or 0))

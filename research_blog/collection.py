@@ -22,8 +22,9 @@ from flask_flatpages import FlatPages, Page
 
 from . import rendering
 from .bibliographies import attach_libraries
-from .content import ContentError, Post, Problem, display_path, is_public, post_from_page
-from .frontmatter import control_character_problem
+from .content import ContentError, Post, Problem, body_stand_in, display_path, is_public, post_from_page
+from .controlchars import CONTROL, blanked, raw_control_problems
+from .frontmatter import control_character_problem, key_lines
 from .loadcache import ParsedPosts
 from .sources import scan, settling, signature
 from .watcher import FolderWatch, watch
@@ -32,11 +33,41 @@ from .watcher import FolderWatch, watch
 @dataclass(frozen=True)
 class Loaded:
     posts: tuple[Post, ...]  # every valid post, drafts included, in display order
-    problems: tuple[Problem, ...]
+    problems: tuple[Problem, ...]  # sorted by file and line
     settled: bool = True  # False: a file was mid-save or vanished; read again next time
+    # The bodies of files refused for their front matter or control characters (content.body_stand_in):
+    # never shown, only checked, so one `check` reports a file's every problem.
+    stand_ins: tuple[Post, ...] = ()
+
+
+def _key_line(post: Post, key: str) -> int | None:
+    """The line of ``key:`` in the post's front matter, read again only to place a problem."""
+    try:
+        text = post.source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return key_lines(text.split("\n---", 1)[0]).get(key)
+
+
+def _runs(numbers: list[int]) -> str:
+    """``[3, 4, 5, 9]`` -> ``3-5, 9``: a gap's message stays short however wide the gap."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return ", ".join(str(first) if first == last else f"{first}-{last}" for first, last in runs)
+
+
+def _missing_parts(claimed: list[int]) -> list[int]:
+    """The part numbers below the highest that no post claims; ``claimed`` is sorted and bounded."""
+    present = set(claimed)
+    return [number for number in range(1, claimed[-1] + 1) if number not in present]
 
 
 def _series_problems(posts: list[Post]) -> list[Problem]:
+    """Parts claimed twice and gaps, each at the ``series_part:`` line of the post concerned."""
     problems = []
     by_series: dict[str, list[Post]] = defaultdict(list)
     for post in posts:
@@ -47,14 +78,16 @@ def _series_problems(posts: list[Post]) -> list[Problem]:
         for post in sorted(parts, key=lambda p: p.series_part):
             if post.series_part in claimed:
                 other = claimed[post.series_part]
-                problems.append(Problem(display_path(post.source), None,
+                problems.append(Problem(display_path(post.source), _key_line(post, "series_part"),
                                         f"series '{name}': part {post.series_part} is also claimed by {other.slug}.md; renumber one"))
             claimed[post.series_part] = post
-        missing = sorted(set(range(1, max(claimed) + 1)) - set(claimed))
+        # Parts are at most MAX_SERIES_PART (content.py), so this range stays small.
+        missing = _missing_parts(sorted(claimed))
         if missing:
             last = claimed[max(claimed)]
-            problems.append(Problem(display_path(last.source), None,
-                                    f"series '{name}' has a gap: part(s) {', '.join(map(str, missing))} missing"))
+            problems.append(Problem(display_path(last.source), _key_line(last, "series_part"),
+                                    f"series '{name}' has a gap: part(s) {_runs(missing)} missing; "
+                                    f"number the parts 1, 2, 3... (a draft part counts)"))
     return problems
 
 
@@ -79,6 +112,8 @@ def _page(pages: FlatPages, root: Path, source: Path, text: str) -> tuple[Page |
     # the text every other check of this load saw.
     folder = "" if relative.parent == Path(".") else relative.parent.as_posix()
     try:
+        if CONTROL.search(text):  # reported apart: read the rest without them
+            text = blanked(text)
         return pages._parse(text, relative.with_suffix("").as_posix(), folder), None
     except yaml.reader.ReaderError as error:
         return None, control_character_problem(error, text, display_path(source))
@@ -88,11 +123,17 @@ def _page(pages: FlatPages, root: Path, source: Path, text: str) -> tuple[Page |
                              "the `---` block around the front matter is not valid YAML: check the first lines")
 
 
+def _by_file_and_line(problems: list[Problem]) -> tuple[Problem, ...]:
+    """Each problem once, by file and then line (a problem of the whole file first)."""
+    return tuple(sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line or 0)))
+
+
 def load(pages: FlatPages, root: Path, max_bytes: int, previous: tuple[Post, ...] = (), patient: bool = True) -> Loaded:
     """Read and validate every post under ``root``; ``previous`` stands in for broken files."""
     found = scan(root, max_bytes, patient)
     problems = list(found.problems)
     posts: list[Post] = []
+    stand_ins: list[Post] = []
     parsed = ParsedPosts(root)
     for source, text in found.texts.items():
         shown = display_path(source)
@@ -106,20 +147,25 @@ def load(pages: FlatPages, root: Path, max_bytes: int, previous: tuple[Post, ...
             found.unsettled.add(shown)
             continue
         post, post_problems = (None, [problem]) if problem else post_from_page(page, source, shown)
+        post_problems = raw_control_problems(text, shown) + post_problems
         if post_problems and patient and settling(source):
             # Most likely an editor's save caught half-way: the next look will tell.
             found.unsettled.add(shown)
             continue
         problems.extend(post_problems)
-        if post is not None:
+        if post_problems and page is not None:
+            stand_ins.extend(filter(None, [body_stand_in(page, source, shown)]))
+        elif post is not None:
             posts.append(post)
             parsed.keep(shown, post, text)
     parsed.save()
     problems.extend(_series_problems(posts))
-    posts, bib_problems = attach_libraries(posts, root)
+    attached, bib_problems = attach_libraries(posts + stand_ins, root)
+    posts, stand_ins = attached[:len(posts)], attached[len(posts):]
     problems.extend(bib_problems)
     posts = _keep_last_good(posts, {p.path for p in problems} | found.unsettled, previous)
-    return Loaded(tuple(sorted(posts, key=lambda p: p.sort_key)), tuple(problems), settled=not found.unsettled)
+    return Loaded(tuple(sorted(posts, key=lambda p: p.sort_key)), _by_file_and_line(problems),
+                  settled=not found.unsettled, stand_ins=tuple(stand_ins))
 
 
 class Collection:

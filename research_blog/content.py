@@ -18,18 +18,23 @@ from flask_flatpages import Page
 
 from . import reading
 from .citations import EMPTY, Library
+from .controlchars import value_control_problems
 from .frontmatter import key_lines, read_front_matter
 from .problems import ContentError, Problem, shown
 from .rendering import Rendered, RenderFacts, render_facts, render_markdown
 from .urls import is_web_link
 
-__all__ = ["ContentError", "Link", "Post", "Problem", "Term", "display_path", "is_public", "post_from_page", "slugify"]
+__all__ = ["ContentError", "Link", "Post", "Problem", "Term", "body_stand_in", "display_path", "is_public",
+           "post_from_page", "slugify"]
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # First path segments the blog's own routes use: a post there would be shadowed.
 RESERVED_SLUGS = frozenset({"category", "tags", "series", "assets", "search", "feed.xml", "sitemap.xml", "robots.txt"})
 
 REQUIRED_FIELDS = ("title", "date", "summary", "category")
+# Bounds that keep every page, card and check of a post small whatever its front matter says.
+MAX_SERIES_PART = 999  # a series numbered past this is a typo (and the gap check would list millions)
+MAX_TITLE_CHARS = 200  # a title longer than this no longer fits a page heading, a feed reader or a card
 OPTIONAL_FIELDS = ("tags", "series", "series_part", "draft", "updated", "links", "bibliography")
 
 
@@ -133,7 +138,7 @@ class _Checker:
         line = self.lines.get(key, 1) if key else 1
         self.problems.append(Problem(self.path, line, message))
 
-    def text(self, key: str, required: bool = True) -> str | None:
+    def text(self, key: str, required: bool = True, longest: int | None = None) -> str | None:
         value = self.meta.get(key)
         if value is None:
             if required:
@@ -141,6 +146,9 @@ class _Checker:
             return None
         if not isinstance(value, str) or not value.strip():
             self.fail(key, f"'{key}' must be a non-empty text, got {shown(value)}: quote it, e.g. {key}: \"...\"")
+            return None
+        if longest is not None and len(value.strip()) > longest:
+            self.fail(key, f"'{key}' is {len(value.strip()):,} characters long; the most is {longest}: shorten it")
             return None
         return value.strip()
 
@@ -242,8 +250,9 @@ def post_from_page(page: Page, source: Path, display_path: str) -> tuple[Post | 
     elif slug in RESERVED_SLUGS:
         check.fail(None, f"slug '{slug}' collides with the blog's own /{slug}/ pages: rename the file")
     check.unknown_keys()
+    check.problems += value_control_problems(meta, check.lines, display_path)
     values = dict(
-        title=check.text("title"), date=check.date("date"), summary=check.text("summary"),
+        title=check.text("title", longest=MAX_TITLE_CHARS), date=check.date("date"), summary=check.text("summary"),
         category=check.slugged("category"), series=check.slugged("series", required=False),
         series_part=check.typed("series_part", int, "a whole number such as 2"),
         draft=check.typed("draft", bool, "true or false") or False,
@@ -252,8 +261,8 @@ def post_from_page(page: Page, source: Path, display_path: str) -> tuple[Post | 
     )
     if (values["series"] is None) != (values["series_part"] is None):
         check.fail("series" if values["series"] else "series_part", "'series' and 'series_part' go together: set both or neither")
-    if values["series_part"] is not None and values["series_part"] < 1:
-        check.fail("series_part", "'series_part' counts from 1")
+    if values["series_part"] is not None and not 1 <= values["series_part"] <= MAX_SERIES_PART:
+        check.fail("series_part", f"'series_part' must be from 1 to {MAX_SERIES_PART}, got {shown(values['series_part'])}")
     if values["updated"] and values["date"] and values["updated"] < values["date"]:
         check.fail("updated", "'updated' is earlier than 'date'")
     if not page.body.strip():
@@ -261,3 +270,17 @@ def post_from_page(page: Page, source: Path, display_path: str) -> tuple[Post | 
     if check.problems or None in (values["title"], values["date"], values["summary"], values["category"]):
         return None, check.problems
     return Post(slug=slug, body=page.body, source=source, **values), []
+
+
+def body_stand_in(page: Page, source: Path, display_path: str) -> Post | None:
+    """The body of a file whose front matter is broken, as a Post with placeholder fields.
+
+    Never shown to readers: ``check`` renders it so that the body's problems are
+    reported in the same run as the front matter's, not after they are fixed.
+    """
+    if not page.body.strip():
+        return None
+    meta, _ = read_front_matter(page._meta, display_path)
+    bibliography = _Checker(display_path, page._meta, meta).bibliography() if meta else None
+    return Post(slug=source.stem, title=source.stem, date=dt.date.min, summary="", category="", body=page.body,
+                source=source, bibliography=bibliography)

@@ -28,7 +28,8 @@ from markdown.treeprocessors import Treeprocessor
 KINDS = {"eq": "Eq. ({})", "fig": "Figure {}", "tbl": "Table {}", "sec": "Section {}"}
 LABEL = r"(?:eq|fig|tbl|sec):[\w-]+(?<!-)"
 REFERENCE = rf"(?<![\w@.\\/])@({LABEL})"
-_TEX_LABEL = re.compile(r"\\label\{(eq:[^{}\s]+)\}")
+_TEX_LABEL = re.compile(r"\\label\{([^{}]*)\}")
+_EQUATION_LABEL = re.compile(r"eq:[\w-]+(?<!-)")  # LABEL, for equations only
 _TEX_TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
 # pymdownx's captions are numbered in ids like __figure-caption_2 (its prefix text comes later).
 _CAPTION_ID = re.compile(r"^__(figure|table)-caption_(\d+(?:_\d+)*)$")
@@ -51,15 +52,32 @@ class Labels:
         self.numbers[label] = number
 
 
+def _equation_label(labels: Labels, label: str, written: str) -> str | None:
+    """``label`` if it is a well-formed equation label, else None with the accepted form recorded as a problem."""
+    if _EQUATION_LABEL.fullmatch(label):
+        return label
+    name = re.sub(r"[^\w-]+", "-", label.split(":", 1)[-1]).strip("-") or "name"
+    form = "\\label{{eq:{}}}" if written.startswith("\\label") else "{{#eq:{}}}"
+    labels.errors.append((written, f"equation label '{written}' is not of the form {form.format('name')} (a name of "
+                                   f"letters, digits, - and _): write {form.format(name)}"))
+    return None
+
+
 def number_equation(md: Markdown, tex: str, label: str | None) -> tuple[str, str | None]:
-    """The TeX to typeset (``\\label`` taken out, ``\\tag{n}`` added) and the anchor id."""
+    """The TeX to typeset (``\\label`` taken out, ``\\tag{n}`` added) and the anchor id.
+
+    A malformed label (``{#eqn:x}``, ``{#eq:a.b}``) is reported and the equation
+    typeset without a number, rather than shown as its raw TeX.
+    """
     labels: Labels = md.labels
     found = _TEX_LABEL.search(tex)
-    written = f"{{#{label}}}" if label else None
+    written = f"{{#{label}}}" if label is not None else None
+    if label is not None:
+        label = _equation_label(labels, label, written)
     if found:
         tex = tex[:found.start()] + tex[found.end():]
-        written = written or found.group(0)
-        label = label or found.group(1)
+        if written is None:
+            written, label = found.group(0), _equation_label(labels, found.group(1), found.group(0))
     tag = _TEX_TAG.search(tex)
     if tag and tag.group(1).strip().isdigit():
         labels.last_equation = int(tag.group(1))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from . import katex, rendercache, rendering
+from . import katex, rendercache, rendering, taxonomy
 from .collection import Collection, Loaded, public
 from .content import Post
 from .pagecache import PageCache
@@ -185,8 +185,9 @@ def published() -> Published:
     """The posts readers see and their groupings, worked out once per generation."""
     blog, current = state(), generation()
     if blog._published is None or blog._published[0] != current:
-        posts = public(loaded_posts(), current[1], current[2], strict=current_app.debug)
-        blog._published = (current, Published(posts))
+        loaded = loaded_posts()
+        posts = public(loaded, current[1], current[2], strict=current_app.debug)
+        blog._published = (current, Published(posts, taxonomy.series_sizes(loaded.posts)))
     return blog._published[1]
 
 

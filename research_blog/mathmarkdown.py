@@ -49,8 +49,9 @@ def typeset(md: Markdown, tex: str, display: bool, anchor: str | None = None) ->
 
 
 # A display may end with a cross-reference label: `$$ ... $$ {#eq:gae}` (see crossrefs.py).
+# Any `{#...}` is taken, so that a malformed one is reported there instead of leaving the TeX raw.
 _BLOCK_END = "[ ]*$"
-_LABELLED_END = r"[ ]*(?:\{#(?P<label>eq:[\w-]+)\}[ ]*)?$"
+_LABELLED_END = r"[ ]*(?:\{#(?P<label>[^{}\n]*)\}[ ]*)?$"
 
 
 def _labelled(block_pattern: str) -> str:

@@ -19,6 +19,9 @@ from .related import RelatedIndex
 @dataclass
 class Published:
     posts: list[Post]  # newest first
+    # Series slug -> highest part number, hidden parts included (taxonomy.series_sizes of every
+    # post): a reader sees "Part 3 of 3" and part 2 as coming soon, never "Part 3 of 2".
+    series_sizes: dict[str, int] = field(default_factory=dict)
     by_slug: dict[str, Post] = field(init=False)
     categories: dict[str, str] = field(init=False)  # slug -> name
     tags: dict[str, str] = field(init=False)
@@ -29,6 +32,7 @@ class Published:
     _position: dict[str, int] = field(init=False)
     _related: RelatedIndex = field(init=False)
     _parts: dict[str, list[Post]] = field(init=False)  # series slug -> its parts, in part order
+    _slots: dict[str, tuple[taxonomy.SeriesSlot, ...]] = field(init=False)  # series slug -> parts 1..size
 
     def __post_init__(self) -> None:
         self.by_slug = {post.slug: post for post in self.posts}
@@ -51,6 +55,7 @@ class Published:
             if post.series_slug:
                 grouped[post.series_slug].append(post)
         self._parts = {slug: sorted(parts, key=lambda p: p.series_part) for slug, parts in grouped.items()}
+        self._slots = {slug: taxonomy.series_slots(parts, self.series_size(slug)) for slug, parts in self._parts.items()}
 
     def neighbours(self, post: Post) -> tuple[Post | None, Post | None]:
         """The posts before and after ``post`` in reading order."""
@@ -67,9 +72,19 @@ class Published:
         """The visible parts of a series, in part order (the same list each time: do not change it)."""
         return self._parts.get(slug, [])
 
+    def series_size(self, slug: str) -> int:
+        """How many parts the series has: its highest part number, hidden parts included."""
+        parts = self._parts.get(slug, [])
+        return max(self.series_sizes.get(slug, 0), parts[-1].series_part if parts else 0)
+
+    def series_slots(self, slug: str) -> tuple[taxonomy.SeriesSlot, ...]:
+        """The series' table of contents: visible parts, and runs of parts still to come."""
+        return self._slots.get(slug, ())
+
     def series_position(self, post: Post) -> taxonomy.SeriesPosition | None:
         """Where ``post`` sits in its series ("Part N of M"), from the parts found once."""
         if not post.series:
             return None
-        parts = self.series_parts(post.series_slug)
-        return taxonomy.SeriesPosition(post.series_slug, post.series, post.series_part, len(parts), tuple(parts))
+        slug = post.series_slug
+        return taxonomy.SeriesPosition(slug, post.series, post.series_part, self.series_size(slug),
+                                       tuple(self.series_parts(slug)), self.series_slots(slug))

@@ -10,12 +10,28 @@ from .content import Post
 
 
 @dataclass(frozen=True)
+class SeriesSlot:
+    """One line of a series' table of contents: a visible part, or a run of parts not out yet."""
+
+    first: int  # the part number (the first of the run, for parts not out yet)
+    last: int
+    post: Post | None  # None: drafts or scheduled posts, shown as "coming soon"
+
+
+@dataclass(frozen=True)
 class SeriesPosition:
+    """Where a part sits in its series: numbered by ``series_part``, out of every part written.
+
+    A part that is a draft or scheduled keeps its number and is listed as
+    "coming soon", so "Part 3 of 3" stays true and never becomes "Part 3 of 2".
+    """
+
     slug: str   # the series page is /series/<slug>/
     title: str  # the name as the posts write it
     part: int
-    total: int
-    parts: tuple[Post, ...]  # in part order
+    total: int  # the highest part number, drafts and scheduled parts included
+    parts: tuple[Post, ...]  # the visible parts, in part order
+    slots: tuple[SeriesSlot, ...] = ()  # parts 1..total, hidden ones grouped into runs
 
 
 def series_parts(posts: list[Post], slug: str) -> list[Post]:
@@ -23,12 +39,39 @@ def series_parts(posts: list[Post], slug: str) -> list[Post]:
     return sorted((p for p in posts if p.series_slug == slug), key=lambda p: p.series_part)
 
 
+def series_sizes(posts: Iterable[Post]) -> dict[str, int]:
+    """Series slug -> its highest part number among ``posts`` (pass every post, drafts included)."""
+    sizes: dict[str, int] = {}
+    for post in posts:
+        if post.series_slug:
+            sizes[post.series_slug] = max(sizes.get(post.series_slug, 0), post.series_part)
+    return sizes
+
+
+def series_slots(parts: list[Post], total: int) -> tuple[SeriesSlot, ...]:
+    """Parts 1..``total``: each visible part, and each run of numbers with no visible part as one slot.
+
+    At most twice as many slots as visible parts, plus one, however large ``total`` is.
+    """
+    slots: list[SeriesSlot] = []
+    expected = 1
+    for post in parts:
+        if post.series_part > expected:
+            slots.append(SeriesSlot(expected, post.series_part - 1, None))
+        slots.append(SeriesSlot(post.series_part, post.series_part, post))
+        expected = max(expected, post.series_part + 1)
+    if total >= expected:
+        slots.append(SeriesSlot(expected, total, None))
+    return tuple(slots)
+
+
 def series_position(posts: list[Post], post: Post) -> SeriesPosition | None:
     """Where ``post`` sits in its series among the visible posts ("Part N of M")."""
     if not post.series:
         return None
     parts = series_parts(posts, post.series_slug)
-    return SeriesPosition(post.series_slug, post.series, post.series_part, len(parts), tuple(parts))
+    total = max(p.series_part for p in parts)
+    return SeriesPosition(post.series_slug, post.series, post.series_part, total, tuple(parts), series_slots(parts, total))
 
 
 def reading_order(posts: list[Post]) -> list[Post]:

@@ -154,13 +154,16 @@ def _list_page(kind: str, names: dict[str, str], members: dict[str, list[Post]],
 @blueprint.route("/series/<name>/page/<int:number>/")
 @cached_page()
 def series(name: str, number: int):
-    """List the parts of a series in order, a page at a time."""
-    parts = published().series_parts(name)
+    """List the parts of a series in order, a page at a time; parts not out yet say "coming soon"."""
+    visible = published()
+    parts = visible.series_parts(name)
     if not parts:
         abort(404)
-    shown, pager = _page_of(parts, number)
-    return render("series.html", title=parts[0].series, parts=shown, total=len(parts), pager=pager,
-                  total_minutes=sum(part.reading_minutes for part in parts))
+    slots = visible.series_slots(name)
+    shown, pager = _page_of(slots, number)
+    total = visible.series_size(name)
+    return render("series.html", title=parts[0].series, slug=name, slots=shown, total=total, pager=pager,
+                  coming=total - len(parts), total_minutes=sum(part.reading_minutes for part in parts))
 
 
 def _site_url_or_404() -> None:
@@ -261,7 +264,7 @@ def freeze_urls():
         for filename in post.facts.figures:
             yield "research_blog.figure", {"slug": post.slug, "filename": filename}
     groups = [("category", visible.in_category), ("tag", visible.with_tag),
-              ("series", {name: visible.series_parts(name) for name in visible.series})]
+              ("series", {name: visible.series_slots(name) for name in visible.series})]
     for endpoint, members in groups:
         for name, posts in members.items():
             for number in _pages(len(posts)):
