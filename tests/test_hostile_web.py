@@ -3,8 +3,11 @@ a writer owns, tag and series indexes, robots.txt, redirects and one-line errors
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,8 @@ from conftest import FIXTURE_PAGES, PROJECT_ROOT, make_app
 from flask import Flask
 
 from research_blog import Blog, create_app, shipped
+from research_blog.content import is_public
+from research_blog.extension import state
 from research_blog.settings import SettingsError
 
 # --- item 10: every BLOG_* setting is checked when the app starts ---------------------------------
@@ -174,3 +179,19 @@ def test_create_app_takes_the_current_folders_pages_before_the_shipped_ones(tmp_
     (tmp_path / "pages").mkdir()
     (tmp_path / "pages" / "mine.md").write_text((FIXTURE_PAGES / "attention.md").read_text())
     assert create_app().config["BLOG_CONTENT_DIR"] == str(tmp_path / "pages")
+
+
+def test_the_wheel_ships_exactly_the_published_demo_posts_and_their_figures():
+    pyproject = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    data = pyproject["tool"]["setuptools"]["package-data"]
+    posts, figures = data["research_blog.pages"], data["research_blog.pages.figures"]
+    assert not [name for name in posts + figures if set(name) & set("*?[")], \
+        "named one by one: a glob would ship the drafts in the builder's pages/"
+    app = make_app(PROJECT_ROOT / "pages")
+    with app.app_context():
+        loaded = state(app).collection.loaded()
+    published = [post for post in loaded.posts if is_public(post, dt.date.today(), show_drafts=False)]
+    assert sorted(name for name in posts if name.endswith(".md")) == sorted(post.source.name for post in published)
+    assert [name for name in posts if not name.endswith(".md")] == ["references.bib"]
+    used = {name for post in published for name in re.findall(r"\]\(figures/([\w.-]+)", post.body)}
+    assert sorted(figures) == sorted(used), "every figure the posts show, and nothing else"
