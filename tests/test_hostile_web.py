@@ -17,6 +17,7 @@ from flask import Flask
 from research_blog import Blog, create_app, shipped
 from research_blog.content import is_public
 from research_blog.extension import state
+from research_blog.freeze import freeze_site
 from research_blog.settings import SettingsError
 
 # --- item 10: every BLOG_* setting is checked when the app starts ---------------------------------
@@ -195,3 +196,69 @@ def test_the_wheel_ships_exactly_the_published_demo_posts_and_their_figures():
     assert [name for name in posts if not name.endswith(".md")] == ["references.bib"]
     used = {name for post in published for name in re.findall(r"\]\(figures/([\w.-]+)", post.body)}
     assert sorted(figures) == sorted(used), "every figure the posts show, and nothing else"
+
+
+# --- item 26: tag and series indexes, robots.txt, README routes, relative redirect bodies ----------
+
+def test_tags_and_series_have_index_pages_with_counts(client):
+    tags = client.get("/tags/")
+    assert tags.status_code == 200
+    shown = dict(re.findall(r'href="/tags/([\w-]+)/">[^<]*<span class="term-count">(\d+)', tags.get_data(as_text=True)))
+    assert shown == {"adam": "1", "attention": "2", "optimisation": "2", "transformers": "1"}
+    series = client.get("/series/").get_data(as_text=True)
+    assert 'href="/series/optimisers/">Optimisers</a>' in series and "2 parts" in series
+    assert 'href="/series-part-one/"' in series, "where the series starts"
+
+
+def test_the_indexes_are_linked_from_the_header_and_from_tag_and_series_pages(client):
+    for page in ("/", "/attention/", "/tags/attention/", "/series/optimisers/"):
+        html = client.get(page).get_data(as_text=True)
+        assert 'href="/tags/"' in html and 'href="/series/"' in html, page
+
+
+def test_a_blog_without_tags_or_series_has_empty_indexes(tmp_path):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "only.md").write_text(
+        '---\ntitle: "Only"\ndate: 2024-01-01\nsummary: "s"\ncategory: Notes\n---\n\nBody.\n', encoding="utf-8")
+    client = make_app(tmp_path / "pages").test_client()
+    assert "No tags yet." in client.get("/tags/").get_data(as_text=True)
+    assert "No series yet." in client.get("/series/").get_data(as_text=True)
+
+
+def test_the_indexes_are_frozen_and_robots_txt_is_written_only_at_the_sites_root(tmp_path):
+    said: list[str] = []
+    freeze_site(make_app(), tmp_path / "root", progress=said.append)
+    for path in ("tags/index.html", "series/index.html", "robots.txt"):
+        assert (tmp_path / "root" / path).is_file(), path
+    assert not [line for line in said if "robots.txt not written" in line]
+
+    freeze_site(make_app(), tmp_path / "sub", base_url="https://user.github.io/research/", progress=said.append)
+    assert (tmp_path / "sub" / "tags" / "index.html").is_file() and not (tmp_path / "sub" / "robots.txt").exists()
+    assert any("Sitemap: https://user.github.io/research/sitemap.xml" in line for line in said)
+
+    host = Flask("host_for_robots")
+    host.config.update(BLOG_URL_PREFIX="/blog", BLOG_CONTENT_DIR=str(FIXTURE_PAGES), BLOG_SITE_URL="https://example.org",
+                       BLOG_RENDER_CACHE=None)
+    Blog(host)
+    said.clear()
+    freeze_site(host, tmp_path / "host", progress=said.append)
+    assert (tmp_path / "host" / "blog" / "series" / "index.html").is_file()
+    assert not list((tmp_path / "host").rglob("robots.txt"))
+    assert any("crawlers read it only at the site's root" in line and "Sitemap: https://example.org/blog/sitemap.xml" in line
+               for line in said)
+
+
+def test_every_file_route_the_readme_names_is_served(client):
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(/[\w.-]+\.(?:css|xml|json|txt))`", readme))
+    assert "/feed.xml" in named
+    for path in named:
+        assert client.get(path).status_code == 200, path
+
+
+def test_the_trailing_slash_redirect_names_no_host_in_its_body_either(client):
+    response = client.get("/attention?x=1&y=2", headers={"Host": "evil.example"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 308 and response.headers["Location"] == "/attention/?x=1&y=2"
+    assert "evil.example" not in body and 'href="/attention/?x=1&amp;y=2"' in body
+    assert int(response.headers["Content-Length"]) == len(response.data)
