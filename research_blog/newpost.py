@@ -3,7 +3,10 @@
 The file passes `flask check` as written: every required field is filled from
 the options (summary and category are asked for when not given, never left as
 placeholder text), the date is today, ``draft: true`` keeps it hidden, and the
-series part defaults to the next free one.
+series part defaults to the next free one. Before anything is written the text
+goes through check's own front-matter and series rules; if they find a problem
+(a control character, a tag with no letter), nothing is written and the command
+says why. It never writes into the installed package's demo posts.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ def file_slug(title: str) -> str:
     # "#1" in a title is a number sign, not C#: slugify would spell it "sharp".
     slug = slugify(ascii_text.replace("#", " "))
     if len(slug) > MAX_SLUG:
-        slug = slug[:MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG + 1] else slug[:MAX_SLUG]
+        cut = slug[:MAX_SLUG + 1]  # one more: a hyphen right after the limit ends a whole word
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:MAX_SLUG]
     return slug
 
 

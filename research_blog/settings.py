@@ -5,7 +5,7 @@ Lowest first: ``DEFAULTS``; the environment, as ``BLOG_X`` (the form the README 
 config (the mapping given to ``create_app``, or what a host app set). ``validate``
 then checks every ``BLOG_*`` value, so a bad one stops the app at start with the
 key, the value and what is expected, rather than answering 500 later. A settings
-file would be one more layer in ``environment_layer``'s place.
+file would be one more layer, read beside ``environment_layer``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import click
+
+from .problems import shown
 
 # BLOG_CONTENT_DIR has no fixed default: it is the `pages/` folder beside the app
 # that mounts the blog (extension.content_dir_of), or for create_app() see there.
@@ -159,8 +161,6 @@ def validate(config: Mapping[str, Any]) -> None:
             hint = f"did you mean {close[0]}?" if close else f"known settings: {', '.join(known)}"
             messages.append(f"unknown setting {key} (a typo?): {hint}")
         elif rule and not rule.accepts(config[key]):
-            value = config[key]
-            shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
-            messages.append(f"{key} is {shown}: expected {rule.expected}")
+            messages.append(f"{key} is {shown(config[key])}: expected {rule.expected}")
     if messages:
         raise SettingsError("; ".join(messages) + " (set in the app's config, or as FLASK_BLOG_... in the environment)")
