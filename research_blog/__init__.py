@@ -7,11 +7,13 @@ Flask application you already have.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from jinja2 import StrictUndefined
 
+from . import settings
 from .extension import Blog
 from .security import add_security_headers
 from .shipped import shipped_dir
@@ -20,12 +22,13 @@ __all__ = ["Blog", "create_app"]
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """The standalone blog: defaults, then FLASK_* environment, then ``config``."""
+    """The standalone blog: defaults, then the environment (``FLASK_*``, ``BLOG_*``), then ``config``."""
     # No app-level static folder: the blog serves its own assets under /assets/.
     app = Flask(__name__, static_folder=None)
-    # The standalone site serves the posts that ship with the engine unless told otherwise.
-    app.config["BLOG_CONTENT_DIR"] = str(shipped_dir("pages"))
+    app.config["BLOG_CONTENT_DIR"] = str(default_content_dir())
     app.config.from_prefixed_env()
+    # BLOG_SHOW_DRAFTS=true as well as FLASK_BLOG_SHOW_DRAFTS=true, each value typed by its setting.
+    app.config.update(settings.environment_layer())
     if config:
         app.config.from_mapping(config)
     # A missing template variable is a bug: fail loudly instead of printing nothing.
@@ -37,3 +40,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_error_handler(404, not_found)
     app.after_request(add_security_headers)
     return app
+
+
+def default_content_dir() -> Path:
+    """The current directory's ``pages/`` if there is one (the writer's own), else the shipped demo posts."""
+    here = Path.cwd() / "pages"
+    return here if here.is_dir() else shipped_dir("pages")

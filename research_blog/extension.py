@@ -14,9 +14,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
 from flask import Flask, current_app
 
-from . import katex, rendercache, rendering, taxonomy
+from . import katex, rendercache, rendering, settings, taxonomy
 from .collection import Collection, Loaded, public
 from .content import Post
 from .pagecache import PageCache
@@ -26,28 +27,12 @@ from .security import relative_redirects
 
 EXTENSION_KEY = "research_blog"
 
-# BLOG_CONTENT_DIR has no fixed default: it is the `pages/` folder beside the
-# app that mounts the blog (see content_dir_of), or the shipped posts for create_app().
-DEFAULTS = {
-    "BLOG_URL_PREFIX": "",
-    "BLOG_SITE_URL": None,
-    "BLOG_SHOW_DRAFTS": False,
-    "BLOG_AUTO_RELOAD": None,  # None: every request with --debug, else every BLOG_RELOAD_SECONDS
-    "BLOG_RELOAD_SECONDS": 2.0,
-    "BLOG_MAX_POST_KB": 512,
-    "BLOG_PAGE_SIZE": 20,  # posts per listing, category, tag and series page
-    "BLOG_PAGE_CACHE_MB": 64,  # rendered pages kept in memory, per app
-    "BLOG_RENDER_CACHE": "default",  # a folder, "default" ($XDG_CACHE_HOME/research-blog), or None: memory only
-    "BLOG_TITLE": "Research Blog",
-    "BLOG_TAGLINE": "Deep dives into machine learning research papers, mathematical derivations, "
-    "and implementation details.",
-    "BLOG_AUTHOR": "Research Blog",
-    "BLOG_LANGUAGE": "en",
-}
 
+class ContentFolderError(click.ClickException, RuntimeError):
+    """BLOG_CONTENT_DIR does not name a folder; the message says which and what to do.
 
-class ContentFolderError(RuntimeError):
-    """BLOG_CONTENT_DIR does not name a folder; the message says which and what to do."""
+    A ClickException, so every ``flask`` command prints it as one line, not a traceback.
+    """
 
 
 @dataclass
@@ -77,8 +62,8 @@ class Blog:
             self.init_app(app)
 
     def init_app(self, app: Flask) -> None:
-        for key, value in DEFAULTS.items():
-            app.config.setdefault(key, value)
+        settings.apply_defaults(app.config)
+        settings.validate(app.config)
         content_dir = content_dir_of(app)
         if "py_mini_racer" in sys.modules:
             # The host runs JavaScript itself: V8 gets the flags KaTeX needs before its first context.

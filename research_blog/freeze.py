@@ -11,9 +11,10 @@ from __future__ import annotations
 import shutil
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, url_for
 
@@ -24,7 +25,10 @@ from .pagecache import PageCache
 from .reader_views import READER_CONTENT_ENDPOINTS, reader_freeze_urls
 from .reuse import Reuse
 from .security import netlify_headers
+from .urls import external_url
 from .views import CONTENT_ENDPOINTS, freeze_urls
+
+ROBOTS = "research_blog.robots"
 
 
 class FreezeError(Exception):
@@ -60,12 +64,13 @@ def _blog_freezer(app: Flask):
         """
 
         reused_endpoints: set[str] = set()
+        skipped_endpoints: set[str] = set()  # left out on purpose (robots.txt off the site's root)
 
         def _check_endpoints(self, seen_endpoints):
             # Frozen-Flask excuses static endpoints without files only when its own
             # generator, unwrapped, is registered; they are excused here likewise.
             excused = (CONTENT_ENDPOINTS | READER_CONTENT_ENDPOINTS | self.reused_endpoints
-                       | set(self._static_rules_endpoints()))
+                       | self.skipped_endpoints | set(self._static_rules_endpoints()))
             super()._check_endpoints(set(seen_endpoints) | excused)
 
     # Its generators are registered by _freeze_into, wrapped. freeze_urls names every
@@ -77,6 +82,33 @@ def _once_cards_are_drawn():
     """reader_freeze_urls (share cards, series feeds), after the cards being drawn elsewhere are in."""
     prepare.cards_drawn()
     yield from reader_freeze_urls()
+
+
+def _robots_off_the_root(app: Flask, base_url: str | None) -> str | None:
+    """Why robots.txt is not written, if the blog is not at the site's root; else None.
+
+    Crawlers read ``/robots.txt`` only: one under ``/blog/`` (an embedded blog) or
+    ``/research/`` (a sub-path) would be ignored, and the host site's own file is
+    not ours to write.
+    """
+    with app.test_request_context(base_url=base_url or "http://localhost/"):
+        path, sitemap = url_for(ROBOTS), external_url("research_blog.sitemap")
+    site_path = urlsplit(base_url or app.config.get("BLOG_SITE_URL") or "/").path
+    if path == "/robots.txt" and site_path in ("", "/"):
+        return None
+    return (f"robots.txt not written: crawlers read it only at the site's root, and the blog's would be at {path}; "
+            f"add `Sitemap: {sitemap}` to your site's own robots.txt")
+
+
+def _without(endpoint: str, generator: Callable[[], Iterable]) -> Callable[[], Iterator]:
+    """``generator``, less the URLs of ``endpoint``."""
+    def urls() -> Iterator:
+        for generated in generator():
+            if not (isinstance(generated, tuple) and generated[0] == endpoint):
+                yield generated
+
+    urls.__name__ = generator.__name__
+    return urls
 
 
 def _write_extras(app: Flask, root: Path, base_url: str | None) -> None:
@@ -102,7 +134,13 @@ def _freeze_into(app: Flask, build: Path, base_url: str | None, progress: Callab
     freezer.reused_endpoints = reuse.endpoints
     # Frozen-Flask's own generators, then ours, each less the URLs whose files are reused.
     # The share cards come last: the workers of prepare_freeze may still be drawing them.
-    for generator in (freezer.static_files_urls, freezer.no_argument_rules_urls, freeze_urls, _once_cards_are_drawn):
+    no_argument_urls = freezer.no_argument_rules_urls
+    robots_skipped = _robots_off_the_root(app, base_url)
+    if robots_skipped:
+        no_argument_urls = _without(ROBOTS, no_argument_urls)
+        freezer.skipped_endpoints = {ROBOTS}
+        progress(f"  {robots_skipped}")
+    for generator in (freezer.static_files_urls, no_argument_urls, freeze_urls, _once_cards_are_drawn):
         freezer.register_generator(reuse.only_changed(generator))
     pages = 0
     with warnings.catch_warnings():

@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Response, current_app, request
+from markupsafe import escape
+from werkzeug.utils import redirect
 
 # No inline or third-party script anywhere. KaTeX's HTML sizes glyph boxes with
 # inline style attributes, so those (and only those) are allowed.
@@ -66,7 +68,11 @@ def relative_redirects(response: Response) -> Response:
         parts = urlsplit(location)
         blog_root = request.script_root + (current_app.config["BLOG_URL_PREFIX"] or "")
         if parts.netloc == request.host and parts.path.startswith(blog_root or "/"):
-            response.headers["Location"] = urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+            relative = urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+            response.headers["Location"] = relative
+            # Its HTML body ("click the link") spells the same URL out: say it relatively there too.
+            if response.mimetype == "text/html" and str(escape(location)) in response.get_data(as_text=True):
+                response.set_data(redirect(relative, response.status_code).get_data())
     return response
 
 

@@ -18,3 +18,8 @@ def shipped_dir(name: str) -> Path:
     """The folder ``name`` (``templates``, ``static`` or ``pages``) as installed or checked out."""
     inside = PACKAGE_DIR / name
     return inside if inside.is_dir() else PACKAGE_DIR.parent / name
+
+
+def in_installed_package(path: Path) -> bool:
+    """Whether ``path`` lies inside the installed package (an installed wheel's demo posts), not a checkout."""
+    return path.resolve().is_relative_to(PACKAGE_DIR)

@@ -144,6 +144,19 @@ def tag(name: str, number: int):
     return _list_page("Tag", visible.tags, visible.with_tag, name, number)
 
 
+@blueprint.route("/tags/")
+@cached_page()
+def tag_index():
+    """List every tag, by name, with how many posts carry it."""
+    visible = published()
+    tags = [(slug, name, len(visible.with_tag[slug])) for slug, name in _by_name(visible.tags)]
+    return render("tags.html", tags=tags)
+
+
+def _by_name(names: dict[str, str]) -> list[tuple[str, str]]:
+    return sorted(names.items(), key=lambda item: (item[1].casefold(), item[0]))
+
+
 def _list_page(kind: str, names: dict[str, str], members: dict[str, list[Post]], name: str, number: int):
     heading = names.get(name) or abort(404)
     shown, pager = _page_of(members[name], number)
@@ -164,6 +177,16 @@ def series(name: str, number: int):
     total = visible.series_size(name)
     return render("series.html", title=parts[0].series, slug=name, slots=shown, total=total, pager=pager,
                   coming=total - len(parts), total_minutes=sum(part.reading_minutes for part in parts))
+
+
+@blueprint.route("/series/")
+@cached_page()
+def series_index():
+    """List every series, by name, with its parts and total reading time."""
+    visible = published()
+    names = {slug: visible.series_parts(slug)[0].series for slug in visible.series}
+    series = [(slug, name, visible.series_parts(slug)) for slug, name in _by_name(names)]
+    return render("series_index.html", series=series)
 
 
 def _site_url_or_404() -> None:

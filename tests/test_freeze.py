@@ -62,7 +62,8 @@ def test_freeze_under_a_sub_path(tmp_path):
     assert not broken and "/research/attention/figures/weights.svg" in visited
     feed = (out / "feed.xml").read_text()
     assert "<id>https://user.github.io/research/attention/</id>" in feed
-    assert "https://user.github.io/research/sitemap.xml" in (out / "robots.txt").read_text()
+    # Crawlers read robots.txt only at the site's root: the freeze says what to add there instead.
+    assert not (out / "robots.txt").exists() and "Sitemap: https://user.github.io/research/sitemap.xml" in result.output
     assert "<loc>https://user.github.io/research/attention/</loc>" in (out / "sitemap.xml").read_text()
     assert 'href="/research/"' in (out / "404.html").read_text()
 
