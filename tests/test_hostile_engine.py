@@ -375,3 +375,19 @@ def test_a_figure_deleted_during_the_freeze_fails_it_cleanly_and_keeps_the_last_
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "moved or deleted during the freeze" in result.output and "freeze again" in result.output
     assert sorted(path.relative_to(site) for path in site.rglob("*")) == before
+
+
+def test_a_figure_replaced_by_a_copy_keeping_size_and_time_is_never_a_304(pages_copy):
+    client = make_app(pages_copy).test_client()
+    figure = pages_copy / "figures" / "weights.svg"
+    with client.get("/attention/figures/weights.svg") as first:
+        assert first.status_code == 200 and first.headers.get("ETag") and "Last-Modified" not in first.headers
+    with client.get("/attention/figures/weights.svg", headers={"If-None-Match": first.headers["ETag"]}) as cached:
+        assert cached.status_code == 304
+    replacement = pages_copy / "replacement.svg"
+    text = figure.read_text(encoding="utf-8")
+    replacement.write_text(text.replace("<svg", "<svg data-new='1'", 1)[: len(text)], encoding="utf-8")
+    shutil.copystat(figure, replacement)
+    replacement.replace(figure)  # same size, same mtime, other bytes
+    with client.get("/attention/figures/weights.svg", headers={"If-None-Match": first.headers["ETag"]}) as again:
+        assert again.status_code == 200 and b"data-new" in again.data

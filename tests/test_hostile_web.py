@@ -109,14 +109,22 @@ def check_passes(pages: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_new_with_a_300_character_title_writes_a_short_file_name(pages_copy):
-    title = "Why " + "very " * 59 + "long"
+def test_new_with_a_long_title_writes_a_short_file_name(pages_copy):
+    title = "Why " + "very " * 38 + "long"  # 198 characters: within check's limit for titles
     result = new(pages_copy, title, "--summary", "s.", "--category", "c")
     assert result.exit_code == 0, result.output
     [made] = [p for p in pages_copy.glob("why-very-*.md")]
     assert len(made.name) <= 84 and not made.stem.endswith("-")
     assert title in made.read_text(encoding="utf-8")
     check_passes(pages_copy)
+
+
+def test_new_with_a_300_character_title_writes_nothing_and_names_the_limit(pages_copy):
+    title = "Why " + "very " * 59 + "long"
+    result = new(pages_copy, title, "--summary", "s.", "--category", "c")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "'title' is 303 characters long; the most is 200" in result.output
+    assert not list(pages_copy.glob("why-very-*.md"))
 
 
 @pytest.mark.parametrize(("args", "said"), [
