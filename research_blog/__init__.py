@@ -14,9 +14,9 @@ from flask import Flask
 from jinja2 import StrictUndefined
 
 from . import settings
+from .content.shipped import shipped_dir
 from .extension import Blog
-from .security import add_security_headers
-from .shipped import shipped_dir
+from .web.security import add_security_headers
 
 __all__ = ["Blog", "create_app"]
 
@@ -35,7 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.undefined = StrictUndefined
     Blog(app)
 
-    from .views import not_found
+    from .web.views import not_found
 
     app.register_error_handler(404, not_found)
     app.after_request(add_security_headers)

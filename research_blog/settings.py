@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from .problems import shown
+from .content.problems import shown
 
 # BLOG_CONTENT_DIR has no fixed default: it is the `pages/` folder beside the app
 # that mounts the blog (extension.content_dir_of), or for create_app() see there.

@@ -134,7 +134,8 @@ def freezes(count: int, work: Path, repeat: int, pelican: Path | None) -> dict:
 
 def requests(count: int, work: Path, samples: int) -> dict:
     """Paired medians: each page against a hello-world route on the same app, timed alike."""
-    from research_blog import create_app, rendering
+    from research_blog import create_app
+    from research_blog.render import pipeline
 
     blog = work / f"blog-{count}"
     app = create_app({"BLOG_CONTENT_DIR": str(blog), "BLOG_SITE_URL": "https://bench.example",
@@ -142,8 +143,8 @@ def requests(count: int, work: Path, samples: int) -> dict:
     app.add_url_rule("/hello", "hello", lambda: "Hello, world!")
     client = app.test_client()
     with app.app_context():
-        from research_blog.extension import state
-        rendering.render_many(post.body for post in state(app).collection.loaded().posts)
+        from research_blog.state import state
+        pipeline.render_many(post.body for post in state(app).collection.loaded().posts)
     post = f"/{sorted(blog.glob('*.md'))[count // 2].stem}/"
 
     def pair(path: str) -> dict:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from research_blog import assets, create_app
+from research_blog import create_app
+from research_blog.web import assets
 
 FIXTURE_PAGES = Path(__file__).parent / "fixtures" / "pages"
 PROJECT_ROOT = Path(__file__).parent.parent

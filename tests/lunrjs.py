@@ -2,7 +2,7 @@
 
 The index is built by search.js's own ``build`` function, cut out of the file, so these
 tests check the code readers run, not a copy of it. mini-racer is the V8 that KaTeX
-already runs in (research_blog/katex.py).
+already runs in (research_blog/render/katex.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def search(payload: dict, *queries: str) -> list[list[str]]:
     """For each query (lunr's query syntax), the slugs of the posts it finds, best first."""
     from py_mini_racer import MiniRacer
 
-    from research_blog import katex
+    from research_blog.render import katex
 
     katex.init_v8()  # V8's flags are the engine's, whichever of the two comes first
 

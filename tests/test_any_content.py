@@ -10,7 +10,7 @@ import pytest
 from conftest import make_app, write_settled
 from crawl import crawl, file_fetcher
 
-from research_blog.freeze import FreezeError, freeze_site
+from research_blog.build.freeze import FreezeError, freeze_site
 
 SITE = "https://example.org"
 

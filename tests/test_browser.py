@@ -134,7 +134,7 @@ Some text.
 def frozen_hostile_site(tmp_path):
     from statichost import serving
 
-    from research_blog.freeze import freeze_site
+    from research_blog.build.freeze import freeze_site
 
     pages = tmp_path / "pages"
     pages.mkdir()

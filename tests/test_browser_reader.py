@@ -10,7 +10,7 @@ from crawl import client_fetcher, crawl
 from statichost import serving
 from test_browser import _serve, browser, live_url, open_page  # noqa: F401 - shared fixtures
 
-from research_blog.freeze import freeze_site
+from research_blog.build.freeze import freeze_site
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"

@@ -1,6 +1,6 @@
 """Every way a process that typeset math can end, it ends with status 0.
 
-The KaTeX engine runs V8 in a thread it owns (research_blog/katex.py); these tests
+The KaTeX engine runs V8 in a thread it owns (research_blog/render/katex.py); these tests
 end processes the ways servers really end and read the exit status, several times
 each, because a crash at exit is intermittent by nature.
 """
@@ -72,7 +72,7 @@ def like_a_terminal() -> None:
 @pytest.mark.parametrize("run", range(5))
 def test_a_render_in_a_thread_then_exit(run):
     code = ("import threading\n"
-            "from research_blog.rendering import render_markdown\n"
+            "from research_blog.render.pipeline import render_markdown\n"
             "workers = [threading.Thread(target=render_markdown, args=(f'$x^{i}$ and $$y_{i}$$',)) for i in range(4)]\n"
             "[w.start() for w in workers]; [w.join() for w in workers]\n"
             "print('rendered')\n")
@@ -83,7 +83,7 @@ def test_a_render_in_a_thread_then_exit(run):
 @pytest.mark.parametrize("run", range(5))
 def test_exit_while_katex_is_still_loading(run):
     # A freeze that renders a post without math starts KaTeX early and may end before it has loaded.
-    code = ("from research_blog import katex\n"
+    code = ("from research_blog.render import katex\n"
             "katex.start_early()\n"
             "print('leaving')\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)

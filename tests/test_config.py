@@ -40,6 +40,6 @@ def test_freeze_command_from_the_shell_with_an_environment_content_dir(tmp_path)
 
 
 def test_a_process_that_used_katex_exits_promptly():
-    code = "from research_blog import katex; print(len(katex.render('x^2', True)) > 0)"
+    code = "from research_blog.render import katex; print(len(katex.render('x^2', True)) > 0)"
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.strip() == "True"

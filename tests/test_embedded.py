@@ -11,8 +11,8 @@ from crawl import client_fetcher, crawl, file_fetcher
 from flask import Flask, render_template
 
 from research_blog import Blog
+from research_blog.build.freeze import freeze_site
 from research_blog.extension import ContentFolderError
-from research_blog.freeze import freeze_site
 
 HOST_TEMPLATES = Path(__file__).parent / "fixtures" / "host_templates"
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import ASSETS, FIXTURE_PAGES, make_app
 from crawl import crawl, file_fetcher
 
-from research_blog.freeze import MARKER, FreezeError, freeze_site
+from research_blog.build.freeze import MARKER, FreezeError, freeze_site
 
 SITE = "https://example.org"
 

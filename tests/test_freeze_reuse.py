@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import make_app, write_settled
 
-from research_blog import outfolder
-from research_blog.freeze import freeze_site
+from research_blog.build import outfolder
+from research_blog.build.freeze import freeze_site
 
 
 def inodes(out: Path) -> dict[str, int]:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_PAGES, make_app
 
-from research_blog import outfolder
-from research_blog.freeze import FreezeError, freeze_site
-from research_blog.security import CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY
+from research_blog.build import outfolder
+from research_blog.build.freeze import FreezeError, freeze_site
+from research_blog.web.security import CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY
 
 
 def deploy_folder(out: Path) -> None:

@@ -18,11 +18,13 @@ from pathlib import Path
 import pytest
 from conftest import make_app, write_settled
 
-from research_blog import citations, katex, rendering
-from research_blog.citations import Library, Reference, parse_bibliography, read_bibliography
-from research_blog.citethis import cite_this
-from research_blog.extension import state
-from research_blog.rendering import render_markdown
+from research_blog.content import bibtex
+from research_blog.content.bibtex import parse_bibliography, read_bibliography
+from research_blog.render import katex, pipeline
+from research_blog.render.pipeline import render_markdown
+from research_blog.render.references import Library, Reference
+from research_blog.state import state
+from research_blog.web.citethis import cite_this
 
 
 def check_output(pages: Path, **config) -> list[str]:
@@ -64,8 +66,8 @@ def test_parsing_time_grows_linearly_with_the_file():
 
 def test_an_unrelated_post_edit_does_not_parse_the_bib_again(pages_copy, monkeypatch):
     parsed = []
-    real_parse = citations.parse_bibliography
-    monkeypatch.setattr(citations, "parse_bibliography", lambda text, source: parsed.append(source) or real_parse(text, source))
+    real_parse = bibtex.parse_bibliography
+    monkeypatch.setattr(bibtex, "parse_bibliography", lambda text, source: parsed.append(source) or real_parse(text, source))
     app = make_app(pages_copy)
     collection = state(app).collection
     with app.app_context():
@@ -107,7 +109,7 @@ def test_check_refuses_a_control_character_in_the_bib_and_the_feed_still_works(p
 
 def test_a_file_full_of_control_characters_gets_a_few_messages():
     _, problems = parse_bibliography("\x00\n" * 10_000, "nul.bib")
-    assert len(problems) == citations.MOST_CONTROL_REPORTS + 1
+    assert len(problems) == bibtex.MOST_CONTROL_REPORTS + 1
 
 
 # ---- item 12: every key BibTeX accepts can be cited ---------------------------------
@@ -237,7 +239,7 @@ def test_a_library_differing_in_any_field_has_another_cache_key(name):
     one = Library({"k": BASE})
     other = Library({"k": dataclasses.replace(BASE, **{name: CHANGED[name]})})
     assert one.digest != other.digest
-    assert rendering._disk_key("[@k]", "htmlAndMathml", one) != rendering._disk_key("[@k]", "htmlAndMathml", other)
+    assert pipeline._disk_key("[@k]", "htmlAndMathml", one) != pipeline._disk_key("[@k]", "htmlAndMathml", other)
 
 
 def test_where_an_entry_was_written_does_not_change_the_key():

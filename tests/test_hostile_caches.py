@@ -15,17 +15,19 @@ import pytest
 from conftest import FIXTURE_PAGES, make_app, write_settled
 from werkzeug.http import http_date
 
-from research_blog import cards, extension, rendercache, rendering
-from research_blog.extension import state
-from research_blog.freeze import freeze_site
+from research_blog import state as state_module
+from research_blog.build.freeze import freeze_site
+from research_blog.render import cache as render_cache
+from research_blog.render import pipeline
+from research_blog.state import state
+from research_blog.web import cards
 
 
 @pytest.fixture
 def cache(tmp_path: Path):
-    """A render cache folder of the test's own (the folder is process-wide: put back to none after)."""
+    """A render cache folder of the test's own (renders held in memory are forgotten after)."""
     yield tmp_path / "cache"
-    rendering.use_disk_cache(None)
-    rendering.clear_memory_cache()
+    pipeline.clear_memory_cache()
 
 
 def entries(cache: Path) -> dict[Path, object]:
@@ -64,7 +66,7 @@ UNREADABLE: dict[str, Callable[[bytes], bytes]] = {
 
 def checked_and_served(cache: Path) -> tuple[int, str, str, bytes]:
     """``flask check``'s exit code and output, a post page and the search index, as a fresh process has them."""
-    rendering.clear_memory_cache()
+    pipeline.clear_memory_cache()
     app = make_app(FIXTURE_PAGES, BLOG_RENDER_CACHE=str(cache))
     result = app.test_cli_runner().invoke(args=["check"])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
@@ -153,8 +155,8 @@ def test_a_full_disk_leaves_no_temporary_file_in_the_cache(cache, monkeypatch):
             handle.write = no_space
         return handle
 
-    monkeypatch.setattr(rendercache, "open", full_disk, raising=False)
-    stored = rendercache.DiskCache(cache)
+    monkeypatch.setattr(render_cache, "open", full_disk, raising=False)
+    stored = render_cache.DiskCache(cache)
     stored.put("k" * 64, {"html": "<p>Hi</p>"})
     assert stored.get_packed("k" * 64) is None, "nothing was written"
     assert [path.name for path in cache.rglob("*")] == ["kk"], "the temporary file is gone; only its folder stays"
@@ -168,8 +170,8 @@ def test_a_failed_rename_leaves_no_temporary_file_in_the_cache(cache, monkeypatc
     def read_only(source, target):
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(rendercache.os, "replace", read_only)
-    rendercache.DiskCache(cache).put("k" * 64, {"html": "<p>Hi</p>"})
+    monkeypatch.setattr(render_cache.os, "replace", read_only)
+    render_cache.DiskCache(cache).put("k" * 64, {"html": "<p>Hi</p>"})
     assert [path.name for path in cache.rglob("*")] == ["kk"]
 
 
@@ -197,12 +199,12 @@ def test_a_page_changed_within_the_second_is_sent_again(pages_copy):
 def test_a_scheduled_post_going_live_at_midnight_changes_the_listing_for_revalidations(pages_copy, monkeypatch):
     scheduled = pages_copy / "scheduled.md"
     write_settled(scheduled, scheduled.read_text(encoding="utf-8").replace("date: 2999-01-01", "date: 2030-01-02"))
-    day = [extension.dt.date(2030, 1, 1)]
-    monkeypatch.setattr(extension, "today", lambda: day[0])
+    day = [state_module.dt.date(2030, 1, 1)]
+    monkeypatch.setattr(state_module, "today", lambda: day[0])
     client = make_app(pages_copy).test_client()
     before = client.get("/")
     assert "From the future" not in before.get_data(as_text=True)
-    day[0] = extension.dt.date(2030, 1, 2)
+    day[0] = state_module.dt.date(2030, 1, 2)
     for asked in ({"If-Modified-Since": before.headers.get("Last-Modified") or http_date(time.time())},
                   {"If-None-Match": before.headers["ETag"]}):
         after = client.get("/", headers=asked)

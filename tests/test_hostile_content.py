@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import make_app
 
-from research_blog import cards
+from research_blog.web import cards
 
 VALID = '---\ntitle: "T"\ndate: 2024-01-01\nsummary: "S"\ncategory: Research\n{extra}---\n\n{body}\n'
 
@@ -187,8 +187,8 @@ def _series_with_a_draft_middle(pages: Path) -> None:
 
 
 def test_a_draft_part_is_coming_soon_and_the_post_page_series_page_and_card_agree(pages_copy):
-    from research_blog.extension import published
-    from research_blog.reader_views import series_line
+    from research_blog.state import published
+    from research_blog.web.reader_views import series_line
 
     _series_with_a_draft_middle(pages_copy)
     app = make_app(pages_copy)

@@ -128,7 +128,7 @@ def test_a_thread_older_than_v8_can_enter_it_beside_the_katex_engine(host):
     from conftest import FIXTURE_PAGES
 
     before = "import py_mini_racer" if host == "host-imports-mini-racer-first" else ""
-    init = "from research_blog import katex; katex.init_v8()" if host == "blog-first" else ""
+    init = "from research_blog.render import katex; katex.init_v8()" if host == "blog-first" else ""
     code = _OLDER_THREAD_ENTERS_V8.format(pages=str(FIXTURE_PAGES), before=before, init=init)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and result.stdout.startswith("ok"), result.stderr[-3000:]
@@ -148,7 +148,7 @@ app.test_client().get("/attention/")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stderr.count("V8 (mini-racer) was started before the blog") == 1
-    assert "research_blog.katex.init_v8()" in result.stderr
+    assert "research_blog.render.katex.init_v8()" in result.stderr
 
 
 # --- the content folder replaced under a running server (item 5) ---------------------------
@@ -325,7 +325,7 @@ def _edit_during_the_freeze(pages: Path, how: str) -> None:
 
 @pytest.mark.parametrize("how", ["retitle", "break", "delete"])
 def test_a_freeze_publishes_the_one_snapshot_it_checked(tmp_path, monkeypatch, how):
-    from research_blog import freeze
+    from research_blog.build import freeze
 
     pages = tmp_path / "pages"
     _plain_posts(pages, 60)
@@ -356,7 +356,7 @@ def test_a_freeze_publishes_the_one_snapshot_it_checked(tmp_path, monkeypatch, h
 
 
 def test_a_figure_deleted_during_the_freeze_fails_it_cleanly_and_keeps_the_last_site(pages_copy, tmp_path, monkeypatch):
-    from research_blog import freeze
+    from research_blog.build import freeze
 
     site = tmp_path / "site"
     app = make_app(pages_copy)

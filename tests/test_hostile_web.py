@@ -14,11 +14,12 @@ import pytest
 from conftest import FIXTURE_PAGES, PROJECT_ROOT, make_app
 from flask import Flask
 
-from research_blog import Blog, create_app, shipped
-from research_blog.content import is_public
-from research_blog.extension import state
-from research_blog.freeze import freeze_site
+from research_blog import Blog, create_app
+from research_blog.build.freeze import freeze_site
+from research_blog.content import shipped
+from research_blog.content.post import is_public
 from research_blog.settings import SettingsError
+from research_blog.state import state
 
 # --- item 10: every BLOG_* setting is checked when the app starts ---------------------------------
 

@@ -53,7 +53,7 @@ from pathlib import Path
 
 import research_blog
 from crawl import client_fetcher, crawl
-from research_blog.assets import version
+from research_blog.web.assets import version
 from mysite import app
 
 assert Path(research_blog.__file__).resolve().is_relative_to(Path(sys.prefix).resolve()), research_blog.__file__

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_PAGES, make_app, write_settled
 
-from research_blog import collection, rendering
-from research_blog.extension import state
+from research_blog.content import collection
+from research_blog.state import state
 
 
 @pytest.fixture
@@ -28,11 +28,8 @@ def parses(monkeypatch) -> list[str]:
 
 def load(content: Path, cache: Path):
     app = make_app(content, BLOG_RENDER_CACHE=str(cache))
-    try:
-        with app.app_context():
-            return state(app).collection.loaded(max_age=0, patient=False)
-    finally:
-        rendering.use_disk_cache(None)  # the cache folder is process-wide; leave it as other tests expect
+    with app.app_context():
+        return state(app).collection.loaded(max_age=0, patient=False)
 
 
 def test_an_unchanged_file_is_not_parsed_again_and_an_edited_one_is(tmp_path, parses):

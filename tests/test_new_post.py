@@ -6,7 +6,7 @@ import datetime as dt
 
 from conftest import make_app
 
-from research_blog.newpost import file_slug
+from research_blog.commands.new import file_slug
 
 
 def new(pages, *args, input=None):

@@ -8,9 +8,9 @@ import time
 from conftest import ASSETS, make_app
 from crawl import crawl, file_fetcher
 
-from research_blog import assets
-from research_blog.extension import published
-from research_blog.freeze import freeze_site
+from research_blog.build.freeze import freeze_site
+from research_blog.state import published
+from research_blog.web import assets
 
 
 def test_pages_carry_an_etag_and_a_revalidation_gets_304(client):

@@ -10,11 +10,12 @@ from pathlib import Path
 from conftest import PROJECT_ROOT, SITE_URL, make_app
 from test_freeze_reuse import same_tree
 
-from research_blog import cards, rendering, search
-from research_blog.extension import published, state
-from research_blog.freeze import freeze_site
-from research_blog.prepare import cards_drawn, prepare_freeze
-from research_blog.reader_views import series_line
+from research_blog.build.freeze import freeze_site
+from research_blog.build.prepare import cards_drawn, prepare_freeze
+from research_blog.render import pipeline
+from research_blog.state import published, state
+from research_blog.web import cards, search
+from research_blog.web.reader_views import series_line
 
 
 def many_posts(folder: Path, count: int = 24) -> Path:
@@ -33,24 +34,21 @@ def test_what_workers_make_is_what_the_freeze_would_make_itself(tmp_path):
     blog = many_posts(tmp_path / "blog")
     cache = tmp_path / "cache"
     app = make_app(blog, BLOG_RENDER_CACHE=str(cache))
-    try:
-        with app.app_context():
-            loaded = state(app).collection.loaded()
-            visible = published()
-            wanted = [(post.title, series_line(visible, post), app.config["BLOG_TITLE"]) for post in visible.posts]
-            assert len(cards.undrawn(wanted)) == len(wanted)
-            prepare_freeze(loaded)  # 24 renders, 24 feed renders and 24 cards: enough to start workers
-            cards_drawn()  # the workers draw the cards after the renders, while the freeze goes on
-            assert cards.undrawn(wanted) == [], "every card was drawn and kept"
-            for post in visible.posts:
-                stored = rendering.disk_cache().get(search._words_key(post.body, post.library), lambda entry: entry)
-                assert stored is not None and dict(stored["words"]) == search.body_words(post.rendered.html)
-                assert stored["headings"] == f"Part {post.slug[-2:].lstrip('0') or '0'}"
-            assert cards.card_png(*wanted[0]) == cards.draw(*wanted[0])
-        freeze_site(app, tmp_path / "prepared")
-    finally:
-        rendering.use_disk_cache(None)
-    rendering.clear_memory_cache()
+    with app.app_context():
+        loaded = state(app).collection.loaded()
+        visible = published()
+        wanted = [(post.title, series_line(visible, post), app.config["BLOG_TITLE"]) for post in visible.posts]
+        assert len(cards.undrawn(wanted)) == len(wanted)
+        prepare_freeze(loaded)  # 24 renders, 24 feed renders and 24 cards: enough to start workers
+        cards_drawn()  # the workers draw the cards after the renders, while the freeze goes on
+        assert cards.undrawn(wanted) == [], "every card was drawn and kept"
+        for post in visible.posts:
+            stored = pipeline.disk_cache().get(search._words_key(post.body, post.library), lambda entry: entry)
+            assert stored is not None and dict(stored["words"]) == search.body_words(post.rendered.html)
+            assert stored["headings"] == f"Part {post.slug[-2:].lstrip('0') or '0'}"
+        assert cards.card_png(*wanted[0]) == cards.draw(*wanted[0])
+    freeze_site(app, tmp_path / "prepared")
+    pipeline.clear_memory_cache()
     freeze_site(make_app(blog), tmp_path / "serial")
     assert same_tree(tmp_path / "prepared", tmp_path / "serial")
 

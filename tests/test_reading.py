@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from research_blog.reading import DISPLAY_MATH_WORDS, WORDS_PER_MINUTE, count_words, reading_minutes
+from research_blog.content.reading import DISPLAY_MATH_WORDS, WORDS_PER_MINUTE, count_words, reading_minutes
 
 
 def test_prose_words_count_and_punctuation_does_not():

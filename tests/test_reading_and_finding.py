@@ -13,10 +13,10 @@ import lunrjs
 from conftest import ASSETS, make_app
 from PIL import Image, ImageColor
 
-from research_blog import cards
-from research_blog.codeblocks import label_code_blocks
-from research_blog.rendering import render_markdown
-from research_blog.search import body_words, distinctive_words, tex_words
+from research_blog.render.codeblocks import label_code_blocks
+from research_blog.render.pipeline import render_markdown
+from research_blog.web import cards
+from research_blog.web.search import body_words, distinctive_words, tex_words
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -44,7 +44,7 @@ def test_parts_link_to_the_previous_and_next_part_at_the_end(client):
 def test_series_page_shows_summaries_reading_times_and_the_total(app, client):
     html = client.get("/series/optimisers/").get_data(as_text=True)
     with app.test_request_context():
-        from research_blog.extension import public_posts
+        from research_blog.state import public_posts
         parts = [p for p in public_posts() if p.series_slug == "optimisers"]
     total = sum(p.reading_minutes for p in parts)
     assert f"{total} min read in all" in html
@@ -207,14 +207,14 @@ def _post(slug, tags=(), series=None, part=None, day=1):
     import datetime as dt
     from pathlib import Path
 
-    from research_blog.content import Post, Term
+    from research_blog.content.post import Post, Term
 
     return Post(slug=slug, title=slug, date=dt.date(2024, 1, day), summary="s", category="c", body="b",
                 source=Path(f"{slug}.md"), tags=tuple(Term(t, t) for t in tags), series=series, series_part=part)
 
 
 def test_related_posts_rank_shared_series_and_tags_and_skip_the_adjacent_parts():
-    from research_blog.related import related_posts
+    from research_blog.content.related import related_posts
 
     one, two, three = (_post(f"part-{n}", ["rl"], "S", n) for n in (1, 2, 3))
     both_tags = _post("both", ["rl", "ppo"], day=5)
@@ -242,8 +242,8 @@ def _related_by_scanning_every_post(posts, post, most=3):
 
 
 def test_related_posts_from_the_index_are_those_of_scanning_every_post():
-    from research_blog.published import Published
-    from research_blog.related import related_posts
+    from research_blog.content.published import Published
+    from research_blog.content.related import related_posts
 
     rng = random.Random(20240601)
     tags = [f"tag-{number}" for number in range(10)]
@@ -286,7 +286,7 @@ def test_reading_order_links_are_not_repeated_for_series_neighbours(client):
 def test_freeze_writes_search_cards_and_series_feeds_under_a_sub_path(tmp_path):
     from crawl import crawl, file_fetcher
 
-    from research_blog.freeze import freeze_site
+    from research_blog.build.freeze import freeze_site
 
     out = tmp_path / "site"
     freeze_site(make_app(), out, "https://user.github.io/research/")

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from research_blog.reading import DISPLAY_MATH_WORDS, count_words
+from research_blog.content.reading import DISPLAY_MATH_WORDS, count_words
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n(?P<code>.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
 _MATH_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*(math|\{\s*\.math[^}]*\})[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.M | re.S)

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from research_blog import katex, rendering
-from research_blog.rendering import figure_files, render_markdown
+from research_blog.render import katex, pipeline
+from research_blog.render.pipeline import figure_files, render_markdown
 
 
 def text_of(html: str) -> str:
@@ -94,38 +94,35 @@ def test_rendering_is_cached_by_text():
 
 
 def test_a_render_is_kept_on_disk_for_the_next_process(tmp_path, monkeypatch):
-    rendering.use_disk_cache(tmp_path / "cache")
-    try:
+    with pipeline.disk_cache_in(tmp_path / "cache"):
         body = "Disk $\\alpha$ body.\n\n## A heading $x$\n"
         first = render_markdown(body)
         assert len(list((tmp_path / "cache").rglob("*.json.z"))) == 2, "the render and its facts"
-        rendering.clear_memory_cache()
-        monkeypatch.setattr(rendering, "_render", lambda *args: pytest.fail("rendered again instead of read from disk"))
-        monkeypatch.setattr(rendering, "_unpack", lambda *args: pytest.fail("the facts need not unpack the HTML"))
-        facts = rendering.render_facts(body)
+        pipeline.clear_memory_cache()
+        monkeypatch.setattr(pipeline, "_render", lambda *args: pytest.fail("rendered again instead of read from disk"))
+        monkeypatch.setattr(pipeline, "_unpack", lambda *args: pytest.fail("the facts need not unpack the HTML"))
+        facts = pipeline.render_facts(body)
         assert facts.toc == first.toc and facts.math_errors == first.math_errors == ()
         monkeypatch.undo()
-        monkeypatch.setattr(rendering, "_render", lambda *args: pytest.fail("rendered again instead of read from disk"))
+        monkeypatch.setattr(pipeline, "_render", lambda *args: pytest.fail("rendered again instead of read from disk"))
         assert render_markdown(body) == first
-    finally:
-        rendering.use_disk_cache(None)
 
 
 def test_the_disk_key_changes_with_the_text_the_output_mode_and_the_pipeline(monkeypatch):
-    key = rendering._disk_key("x", "htmlAndMathml")
-    assert key != rendering._disk_key("x ", "htmlAndMathml") and key != rendering._disk_key("x", "mathml")
-    monkeypatch.setattr(rendering, "PIPELINE", "another release")
-    assert rendering._disk_key("x", "htmlAndMathml") != key
+    key = pipeline._disk_key("x", "htmlAndMathml")
+    assert key != pipeline._disk_key("x ", "htmlAndMathml") and key != pipeline._disk_key("x", "mathml")
+    monkeypatch.setattr(pipeline, "PIPELINE", "another release")
+    assert pipeline._disk_key("x", "htmlAndMathml") != key
 
 
 def test_parallel_rendering_is_byte_identical_to_serial():
     bodies = [f"Post {n}: $x_{n}^2$ and\n\n$$\n\\sum_i a_{n} \\tag{{{n}}}\n$$\n\n## Part $y_{n}$\n\n```python\nprint({n})\n```\n"
               for n in range(45)]
-    rendering.clear_memory_cache()
-    rendering.render_many(bodies, workers=2)
+    pipeline.clear_memory_cache()
+    pipeline.render_many(bodies, workers=2)
     parallel = [render_markdown(body) for body in bodies]
-    rendering.clear_memory_cache()
-    serial = [rendering._render(body, "htmlAndMathml") for body in bodies]
+    pipeline.clear_memory_cache()
+    serial = [pipeline._render(body, "htmlAndMathml") for body in bodies]
     assert parallel == serial
 
 
@@ -167,7 +164,7 @@ def test_pandoc_dollar_rule_still_finds_math_next_to_money():
 def test_the_fast_front_matter_split_matches_flatpages(text):
     from flask_flatpages.parsers import libyaml_parser
 
-    from research_blog.pagefiles import BlogPages
+    from research_blog.content.pagefiles import BlogPages
 
     pages = BlogPages()  # no app: the split needs only these two settings
     pages.config = lambda key: {"legacy_meta_parser": False, "html_renderer": lambda body: body}[key]
@@ -180,7 +177,7 @@ def test_every_shipped_and_fixture_post_splits_as_flatpages_does():
 
     from flask_flatpages.parsers import libyaml_parser
 
-    from research_blog.pagefiles import BlogPages
+    from research_blog.content.pagefiles import BlogPages
 
     pages = BlogPages()
     pages.config = lambda key: {"legacy_meta_parser": False, "html_renderer": lambda body: body}[key]

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import make_app, write_settled
 
-from research_blog.citations import EMPTY, parse_bibliography
-from research_blog.rendering import render_markdown
+from research_blog.content.bibtex import parse_bibliography
+from research_blog.render.pipeline import render_markdown
+from research_blog.render.references import EMPTY
 
 BIB = """@string{neurips = "NeurIPS"}
 @article{schulman2017ppo,

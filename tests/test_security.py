@@ -108,7 +108,7 @@ def test_embedded_redirects_are_relative_and_the_hosts_own_are_untouched():
 
 def test_readers_never_see_server_paths_in_an_error_page(pages_copy):
     write_settled(pages_copy / "broken.md", "---\ntitle: [unclosed\n---\n\nBody\n")
-    from research_blog.content import ContentError, Problem
+    from research_blog.content.post import ContentError, Problem
 
     production = make_app(pages_copy)
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import PROJECT_ROOT, make_app
 from crawl import client_fetcher, crawl
 
-from research_blog.extension import state
+from research_blog.state import state
 
 PAGES = PROJECT_ROOT / "pages"
 SEED = json.loads((Path(__file__).parent / "fixtures" / "seed_listing.json").read_text(encoding="utf-8"))

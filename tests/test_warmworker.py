@@ -10,27 +10,27 @@ from conftest import PROJECT_ROOT
 # Run in a fresh interpreter: the test process has threads (KaTeX's), so it never forks.
 RENDERS_IN_THE_WORKER = r"""
 from pathlib import Path
-from research_blog import rendering, warmworker
-from research_blog.citations import EMPTY
+from research_blog.render import pipeline, warmworker
+from research_blog.render.references import EMPTY
 
-warmworker.start()
+pipeline.start_warm_worker()
 assert warmworker.pool() is not None, "no worker was forked"
 bodies = [path.read_text(encoding="utf-8").split("\n---\n", 1)[1] for path in sorted(Path("pages").glob("*.md"))[:3]]
 keys = [(body, output, EMPTY) for body in bodies for output in ("htmlAndMathml", "mathml")]
-rendering.render_all(keys)
-assert not rendering._local.__dict__.get("markdowns"), "this process rendered them itself"
+pipeline.render_all(keys)
+assert not pipeline._local.__dict__.get("markdowns"), "this process rendered them itself"
 for body, output, library in keys:
-    assert rendering.render_markdown(body, output) == rendering._render(body, output), body[:60]
+    assert pipeline.render_markdown(body, output) == pipeline._render(body, output), body[:60]
 print("same")
 """
 
 NO_FORK_BESIDE_A_THREAD = r"""
 import threading
-from research_blog import warmworker
+from research_blog.render import pipeline, warmworker
 
 stop = threading.Event()
 threading.Thread(target=stop.wait).start()
-warmworker.start()
+pipeline.start_warm_worker()
 print("forked" if warmworker.pool() else "not forked")
 stop.set()
 """
@@ -54,7 +54,7 @@ def test_a_command_leaves_no_worker_and_the_collector_as_it_found_them(tmp_path)
     # A host's process (or this one) may run more commands, or serve pages, afterwards.
     code = (
         "import gc\n"
-        "from research_blog import create_app, warmworker\n"
+        "from research_blog import create_app\nfrom research_blog.render import warmworker\n"
         "app = create_app({'BLOG_SITE_URL': 'https://example.org', 'BLOG_RENDER_CACHE': None})\n"
         "before = gc.get_threshold()\n"
         "for args in (['check'], ['freeze', '--out', r'" + str(tmp_path / "site") + "']):\n"
