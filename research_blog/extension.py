@@ -22,7 +22,7 @@ from .content.collection import Collection
 from .content.pagefiles import BlogPages
 from .render import cache, katex, pipeline
 from .state import EXTENSION_KEY, BlogState
-from .web import reader_views  # noqa: F401 - its routes (search, series feeds, cards) join the blueprint
+from .web import assets, livereload, reader_views  # noqa: F401 - its routes (search, series feeds, cards) join the blueprint
 from .web.pagecache import PageCache
 from .web.security import relative_redirects
 from .web.views import blueprint
@@ -75,6 +75,10 @@ class Blog:
         app.cli.add_command(check_command)
         app.cli.add_command(freeze_command)
         app.cli.add_command(new_command)
+        # Only with --debug: everything a page is made from, but the render cache if it lies in there.
+        livereload.install(app, [content_dir, Path(blueprint.template_folder), assets.static_dir(),
+                                 *([Path(app.root_path, app.template_folder)] if app.template_folder else [])],
+                           ignored=[folder for folder in [render_cache_folder(app.config["BLOG_RENDER_CACHE"])] if folder])
 
 
 def render_cache_folder(setting: str | Path | None) -> Path | None:

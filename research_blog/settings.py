@@ -1,11 +1,10 @@
 """The blog's settings: where they come from, and one check of every value when the app starts.
 
-Lowest first: ``DEFAULTS``; the environment, as ``BLOG_X`` (the form the README and
-``flask new`` use) or Flask's ``FLASK_BLOG_X`` (which wins); then the app's own
+Lowest first: ``DEFAULTS``; ``blog.toml`` beside a standalone app (settings_file.py);
+the environment, as ``BLOG_X`` (the form the README and ``flask new`` use) or Flask's ``FLASK_BLOG_X`` (which wins); then the app's own
 config (the mapping given to ``create_app``, or what a host app set). ``validate``
 then checks every ``BLOG_*`` value, so a bad one stops the app at start with the
-key, the value and what is expected, rather than answering 500 later. A settings
-file would be one more layer, read beside ``environment_layer``.
+key, the value and what is expected, rather than answering 500 later.
 """
 
 from __future__ import annotations
@@ -42,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "and implementation details.",
     "BLOG_AUTHOR": "Research Blog",
     "BLOG_LANGUAGE": "en",
+    "BLOG_MENU": [],  # header links: [{"label": "About", "url": "/about/"}]; a path is inside the blog
 }
 
 
@@ -86,6 +86,15 @@ def _site_url(value: Any) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and not (parts.query or parts.fragment)
 
 
+def _menu(value: Any) -> bool:
+    # Each entry: a label to show and a target, a full http(s) URL or a path inside the blog ("/about/").
+    return isinstance(value, list | tuple) and all(
+        isinstance(entry, Mapping) and set(entry) == {"label", "url"} and _text(60)(entry["label"])
+        and isinstance(entry["url"], str) and (entry["url"].startswith("/") or _site_url(entry["url"]))
+        and entry["url"].strip() == entry["url"] != ""
+        for entry in value)
+
+
 def _optional_bool(value: Any) -> bool:
     return value is None or isinstance(value, bool)
 
@@ -116,6 +125,8 @@ RULES: dict[str, Rule] = {
     "BLOG_AUTHOR": Rule(_text(200), "a non-empty text of at most 200 characters, without control characters", text=True),
     "BLOG_LANGUAGE": Rule(lambda v: isinstance(v, str) and re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", v) is not None,
                           "a language tag such as en or en-GB", text=True),
+    "BLOG_MENU": Rule(_menu, 'a list of links, each {label = "About", url = "/about/"} (a path inside the blog '
+                             'or a full https:// address; labels of at most 60 characters)'),
 }
 
 

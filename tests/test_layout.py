@@ -20,7 +20,7 @@ PACKAGE = PROJECT_ROOT / "research_blog"
 # Lowest first. What is above the stages (the public API, the extension, the settings)
 # may import any of them; no stage may import those.
 STAGES = ["render", "content", "state", "web", "build", "commands"]
-ABOVE_THE_STAGES = {"research_blog", "extension", "settings"}
+ABOVE_THE_STAGES = {"research_blog", "extension", "settings", "settings_file", "__main__"}
 
 
 def module_name(path: Path) -> str:

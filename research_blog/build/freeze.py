@@ -21,6 +21,7 @@ from flask import Flask, url_for
 from . import outfolder, prepare
 from ..state import state
 from .outfolder import MARKER  # noqa: F401 - re-exported: tests and tools look for it
+from ..web.livereload import switch_off as switch_off_live_reload
 from ..web.pagecache import PageCache
 from ..web.reader_views import READER_CONTENT_ENDPOINTS, reader_freeze_urls
 from .reuse import Reuse
@@ -164,6 +165,7 @@ def freeze_site(app: Flask, out: Path, base_url: str | None = None,
     """
     out = out.resolve()
     _site_url_or_refuse(app, base_url)
+    switch_off_live_reload(app)  # `flask --debug freeze`: a static page has no server to listen to
     started = time.perf_counter()
     try:
         outfolder.check_destination(out, state(app).content_dir)

@@ -530,10 +530,16 @@ class _Handover:
 
 
 def highlight_css() -> str:
-    """Pygments CSS for code blocks: a light style, and a dark one for dark mode."""
+    """Pygments CSS for code blocks: a light style, and a dark one for dark mode.
+
+    Dark applies where the reader chose it (``data-theme="dark"`` on ``<html>``, set by
+    js/theme.js) or where the system is dark and the reader did not choose light.
+    """
     light = HtmlFormatter(style=LIGHT_CODE_STYLE).get_style_defs(".highlight")
-    dark = HtmlFormatter(style=DARK_CODE_STYLE).get_style_defs(".highlight")
-    return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+    dark_style = HtmlFormatter(style=DARK_CODE_STYLE)
+    chosen = dark_style.get_style_defs(':root[data-theme="dark"] .highlight')
+    system = dark_style.get_style_defs(':root:not([data-theme="light"]) .highlight')
+    return f"{light}\n{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}\n}}\n"
 
 
 def figure_files(html: str) -> list[str]:

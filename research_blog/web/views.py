@@ -14,7 +14,7 @@ from ..content.shipped import shipped_dir
 from ..content.sources import figure_file
 from ..render.pipeline import highlight_css
 from ..state import generation, published, state
-from . import assets, feeds
+from . import assets, feeds, livereload
 from .citethis import PostCitation, cite_this
 from .paging import Pager
 from .security import META_CONTENT_SECURITY_POLICY, SECURED, add_security_headers
@@ -34,6 +34,14 @@ def format_date(day: dt.date) -> str:
     return f"{day:%b} {day.day}, {day.year}"
 
 
+@blueprint.app_template_global("research_blog_menu_url")
+def menu_url(target: str) -> str:
+    """A BLOG_MENU target as a link: a path is inside the blog (under its prefix, served or frozen)."""
+    if target.startswith("/"):
+        return url_for("research_blog.index").rstrip("/") + target
+    return target
+
+
 def asset_url(filename: str) -> str:
     """The fingerprinted URL of a static file (see assets.py)."""
     return url_for("research_blog.asset", version=assets.version(current_app.debug), filename=filename)
@@ -49,7 +57,8 @@ def render(template: str, status: int = 200, **context) -> tuple[str, int]:
     """Render one of our namespaced templates with the blog's settings."""
     return render_template(f"research_blog/{template}", blog=current_app.config, asset=asset_url,
                            highlight_url=url_for("research_blog.highlight", version=assets.version(current_app.debug)),
-                           feeds_served=site_url_known(), csp=META_CONTENT_SECURITY_POLICY, **context), status
+                           feeds_served=site_url_known(), csp=META_CONTENT_SECURITY_POLICY,
+                           live_reload=livereload.script_url(), **context), status
 
 
 def cached_page(mimetype: str = "text/html"):

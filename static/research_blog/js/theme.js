@@ -1,0 +1,52 @@
+// Light, dark, or the system's: loaded in <head> without defer, so the chosen theme is set
+// before the first paint (no flash of the other one). Without JavaScript the system's applies.
+(function () {
+  "use strict";
+  var KEY = "research-blog-theme";
+  var NEXT = { system: "light", light: "dark", dark: "system" };
+  var root = document.documentElement;
+
+  function stored() {
+    try {
+      var value = localStorage.getItem(KEY);
+      return value === "light" || value === "dark" ? value : "system";
+    } catch (error) {
+      return "system"; // storage refused (privacy mode): the system's choice
+    }
+  }
+
+  function apply(choice) {
+    if (choice === "system") root.removeAttribute("data-theme");
+    else root.setAttribute("data-theme", choice);
+  }
+
+  function label(button, choice) {
+    button.textContent = { system: "Theme: auto", light: "Theme: light", dark: "Theme: dark" }[choice];
+    button.setAttribute("aria-label", "Colour theme: " + (choice === "system" ? "as the system" : choice) +
+      " (change)");
+  }
+
+  apply(stored());
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = document.querySelector(".theme-toggle");
+    if (!button) return;
+    label(button, stored());
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var choice = NEXT[stored()];
+      try {
+        if (choice === "system") localStorage.removeItem(KEY); else localStorage.setItem(KEY, choice);
+      } catch (error) { /* not remembered, still applied */ }
+      apply(choice);
+      label(button, choice);
+    });
+  });
+  // Another tab changed it: follow.
+  window.addEventListener("storage", function (event) {
+    if (event.key !== KEY) return;
+    apply(stored());
+    var button = document.querySelector(".theme-toggle");
+    if (button) label(button, stored());
+  });
+})();
