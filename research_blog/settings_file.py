@@ -94,7 +94,7 @@ _EXPLAINED = {
     "BLOG_LANGUAGE": "The language of the posts (the page's lang attribute).",
 }
 # Settings unset by default, shown with a value one could write.
-_UNSET_EXAMPLES = {"BLOG_AUTO_RELOAD": True, "BLOG_SITE_URL": "https://you.github.io/blog/",
+_UNSET_EXAMPLES = {"BLOG_CONTENT_DIR": "pages", "BLOG_AUTO_RELOAD": True, "BLOG_SITE_URL": "https://you.github.io/blog/",
                    "BLOG_MENU": [{"label": "Welcome", "url": "/welcome/"}, {"label": "GitHub", "url": "https://github.com/"}]}
 
 
