@@ -21,6 +21,7 @@ from flask import Flask, url_for
 from . import outfolder, prepare
 from ..state import state
 from .outfolder import MARKER  # noqa: F401 - re-exported: tests and tools look for it
+from ..web.livereload import LIVE_RELOAD_ENDPOINTS
 from ..web.livereload import switch_off as switch_off_live_reload
 from ..web.pagecache import PageCache
 from ..web.reader_views import READER_CONTENT_ENDPOINTS, reader_freeze_urls
@@ -71,7 +72,7 @@ def _blog_freezer(app: Flask):
             # Frozen-Flask excuses static endpoints without files only when its own
             # generator, unwrapped, is registered; they are excused here likewise.
             excused = (CONTENT_ENDPOINTS | READER_CONTENT_ENDPOINTS | self.reused_endpoints
-                       | self.skipped_endpoints | set(self._static_rules_endpoints()))
+                       | self.skipped_endpoints | LIVE_RELOAD_ENDPOINTS | set(self._static_rules_endpoints()))
             super()._check_endpoints(set(seen_endpoints) | excused)
 
     # Its generators are registered by _freeze_into, wrapped. freeze_urls names every

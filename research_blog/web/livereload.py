@@ -33,6 +33,8 @@ SETTLE_SECONDS = 0.05  # an editor's save is several writes: answer once they ar
 _EDITOR_LITTER = (".swp", ".swx", "~", ".tmp", "4913")
 
 blueprint = Blueprint("research_blog_live_reload", __name__)
+# A dev server's endpoint: a freeze (even of a debug app) has nothing to write for it.
+LIVE_RELOAD_ENDPOINTS = frozenset({"research_blog_live_reload.events"})
 
 
 class Changes:
@@ -73,7 +75,9 @@ def _observe(folders: list[Path], saw) -> object | None:
 
     class Handler(events.FileSystemEventHandler):
         def on_any_event(self, event):
-            if event.event_type not in ("opened", "closed_no_write"):
+            # A folder's "modified" only echoes a file event inside it, which is seen itself.
+            if event.event_type not in ("opened", "closed_no_write") and not (
+                    event.is_directory and event.event_type == "modified"):
                 saw(os.fsdecode(getattr(event, "dest_path", "") or event.src_path))
 
     observer = Observer()
