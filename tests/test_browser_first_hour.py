@@ -1,0 +1,122 @@
+"""In chromium: a saved post repaints the open tab (with --debug), and the theme toggle works and persists."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from conftest import make_app, write_settled
+from test_browser import browser  # noqa: F401 - the shared chromium fixture
+from werkzeug.serving import make_server
+
+pytestmark = pytest.mark.browser
+
+DARK_BG, LIGHT_BG = "rgb(18, 20, 23)", "rgb(252, 252, 250)"
+# Records the theme <html> has when <body> first exists: what the first paint would show.
+THEME_AT_BODY = """
+new MutationObserver(function (changes, observer) {
+  if (document.body) {
+    window.__themeAtBody = document.documentElement.getAttribute("data-theme") || "none";
+    observer.disconnect();
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def serve(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread, f"http://127.0.0.1:{server.server_port}"
+
+
+@pytest.fixture
+def debug_site(pages_copy):
+    server, thread, url = serve(make_app(pages_copy, DEBUG=True, BLOG_URL_PREFIX="/blog"))
+    yield pages_copy, url + "/blog"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def site():
+    server, thread, url = serve(make_app())
+    yield url
+    server.shutdown()
+    thread.join()
+
+
+def test_a_saved_post_repaints_the_open_tab_where_the_reader_was(browser, debug_site):  # noqa: F811
+    pages, url = debug_site
+    context = browser.new_context(viewport={"width": 1000, "height": 600})
+    page = context.new_page()
+    page.goto(url + "/attention/")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.scrollTo(0, 300)")
+    post = pages / "attention.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nA sentence saved just now.\n", encoding="utf-8")
+    page.wait_for_selector("text=A sentence saved just now.", timeout=10_000)
+    page.wait_for_function("window.scrollY > 0", timeout=5_000)
+    assert abs(page.evaluate("window.scrollY") - 300) <= 2
+    context.close()
+
+
+def test_the_content_error_page_turns_into_the_post_once_the_file_is_fixed(browser, debug_site):  # noqa: F811
+    pages, url = debug_site
+    post = pages / "attention.md"
+    good = post.read_text(encoding="utf-8")
+    write_settled(post, good.replace("title:", "titel:", 1))
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(url + "/attention/")
+    assert "problem" in page.locator("h1").inner_text()
+    post.write_text(good, encoding="utf-8")
+    page.wait_for_selector("article h1, .post-header h1", timeout=10_000)
+    assert "problem" not in page.locator("h1").first.inner_text()
+    context.close()
+
+
+def test_the_theme_toggle_cycles_persists_and_never_flashes(browser, site):  # noqa: F811
+    context = browser.new_context(color_scheme="light")
+    context.add_init_script(THEME_AT_BODY)
+    page = context.new_page()
+    page.goto(site + "/attention/")
+    toggle = page.locator(".theme-toggle")
+    background = "getComputedStyle(document.documentElement).backgroundColor"
+    assert toggle.is_visible() and toggle.inner_text() == "Theme: auto"
+    assert page.evaluate(background) == LIGHT_BG
+    toggle.click()
+    assert toggle.inner_text() == "Theme: light" and page.evaluate(background) == LIGHT_BG
+    toggle.click()
+    assert toggle.inner_text() == "Theme: dark" and page.evaluate(background) == DARK_BG
+    page.reload()
+    # Chosen before the body exists: the first paint is already dark.
+    assert page.evaluate("window.__themeAtBody") == "dark"
+    assert page.evaluate(background) == DARK_BG and toggle.inner_text() == "Theme: dark"
+    # Code follows the chosen theme, not the system's.
+    code_bg = page.evaluate("getComputedStyle(document.querySelector('.highlight')).backgroundColor")
+    assert code_bg != "rgb(255, 255, 255)"
+    toggle.click()
+    assert toggle.inner_text() == "Theme: auto" and page.evaluate("localStorage.length") == 0
+    assert page.evaluate(background) == LIGHT_BG
+    context.close()
+
+
+def test_a_reader_who_chose_light_keeps_it_on_a_dark_system(browser, site):  # noqa: F811
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(site + "/")
+    assert page.evaluate("getComputedStyle(document.documentElement).backgroundColor") == DARK_BG
+    page.evaluate("localStorage.setItem('research-blog-theme', 'light')")
+    page.reload()
+    assert page.evaluate("getComputedStyle(document.documentElement).backgroundColor") == LIGHT_BG
+    context.close()
+
+
+def test_without_javascript_the_system_theme_applies_and_no_toggle_shows(browser, site):  # noqa: F811
+    context = browser.new_context(color_scheme="dark", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/")
+    assert page.locator(".theme-toggle").is_hidden()
+    assert page.evaluate("getComputedStyle(document.documentElement).backgroundColor") == DARK_BG
+    context.close()
