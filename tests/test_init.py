@@ -30,7 +30,8 @@ def blog(tmp_path_factory) -> Path:
 
 
 def test_init_writes_a_blog_of_one_s_own(blog):
-    for name in ["app.py", "blog.toml", ".gitignore", "requirements.txt", "pages/welcome.md", "pages/references.bib",
+    for name in ["app.py", "blog.toml", ".gitignore", "requirements.txt", "pages/welcome.md", "pages/about.md",
+                 "pages/references.bib",
                  "pages/figures/welcome-diagram.svg", ".github/workflows/publish.yml"]:
         assert (blog / name).is_file(), name
     welcome = (blog / "pages" / "welcome.md").read_text(encoding="utf-8")
@@ -42,7 +43,7 @@ def test_init_writes_a_blog_of_one_s_own(blog):
 
 def test_the_new_blog_checks_clean(blog):
     result = run(["-m", "flask", "--app", "app", "check"], blog)
-    assert result.returncode == 0 and "OK: 1 post" in result.stdout, result.stdout + result.stderr
+    assert result.returncode == 0 and "OK: 1 post and 1 page in" in result.stdout, result.stdout + result.stderr
 
 
 def test_the_new_blog_serves_the_welcome_post_and_crawls_clean(blog, monkeypatch):
@@ -51,7 +52,9 @@ def test_the_new_blog_serves_the_welcome_post_and_crawls_clean(blog, monkeypatch
     page = app.test_client().get("/welcome/").get_data(as_text=True)
     assert "Welcome to your research blog" in page and 'class="katex' in page and "Vaswani" in page
     visited, broken = crawl(client_fetcher(app.test_client()), ["/"])
-    assert not broken and "/welcome/" in visited
+    assert not broken and "/welcome/" in visited and "/about/" in visited  # the About page, from the menu
+    about = app.test_client().get("/about/").get_data(as_text=True)
+    assert 'class="katex' in about and "About" not in app.test_client().get("/").get_data(as_text=True).split("<main")[1]
 
 
 def test_the_new_blog_freezes_under_a_sub_path_and_crawls_clean(blog, tmp_path):
@@ -62,6 +65,7 @@ def test_the_new_blog_freezes_under_a_sub_path_and_crawls_clean(blog, tmp_path):
     visited, broken = crawl(file_fetcher(out, "/blog/"), ["/blog/"], origin="https://me.example")
     assert not broken, broken
     assert "/blog/welcome/" in visited and "/blog/welcome/figures/welcome-diagram.svg" in visited
+    assert "/blog/about/" in visited
 
 
 def test_a_setting_changed_in_blog_toml_shows_on_the_next_start(blog, monkeypatch):

@@ -19,5 +19,8 @@ def check_command() -> None:
         click.echo(str(problem), err=True)
     if found:
         raise SystemExit(1)
-    count = len(state().collection.loaded().posts)
-    click.echo(f"OK: {count} post{'' if count == 1 else 's'} in {state().content_dir}, no problems.")
+    loaded = state().collection.loaded().posts
+    pages = sum(post.is_page for post in loaded)
+    count = len(loaded) - pages
+    also = f" and {pages} page{'' if pages == 1 else 's'}" if pages else ""
+    click.echo(f"OK: {count} post{'' if count == 1 else 's'}{also} in {state().content_dir}, no problems.")

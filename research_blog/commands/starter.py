@@ -2,7 +2,8 @@
 
 Each file is text here rather than package data, so the wheel needs no extra
 entries and a reader sees the whole starter in one place. The welcome post is a
-working example of every feature a post can use.
+working example of every feature a post can use; the About page is a page
+that is not a post, linked from the header's menu.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ CHOSEN_SETTINGS = {
     "tagline": "Notes on papers, derivations and code.",
     "content_dir": "pages",
     "render_cache": ".render-cache",
+    "menu": [{"label": "About", "url": "/about/"}],
 }
 
 
@@ -81,6 +83,20 @@ print(scores.sum())
 '''
 
 
+ABOUT_PAGE = '''---
+title: "About"
+kind: page
+summary: "Who writes this blog, and why."
+---
+
+This is `pages/about.md`. `kind: page` in its front matter makes it a page rather than a post:
+it is served at `/about/` with the site's layout, math such as $\\nabla_\\theta J$, citations and
+figures, but it is in no listing, feed, series or search result. The header links to it through
+`menu` in `blog.toml`.
+
+Say here who you are and what the blog is about.
+'''
+
 REFERENCES_BIB = """% The references your posts cite, one entry per work: [@vaswani2017attention].
 
 @inproceedings{vaswani2017attention,
@@ -119,6 +135,7 @@ def files(today: dt.date, blog_toml: str) -> dict[str, str]:
         "blog.toml": blog_toml,
         ".gitignore": GITIGNORE,
         "pages/welcome.md": welcome_post(today),
+        "pages/about.md": ABOUT_PAGE,
         "pages/references.bib": REFERENCES_BIB,
         "pages/figures/welcome-diagram.svg": DIAGRAM_SVG,
         ".github/workflows/publish.yml": PUBLISH_YML,

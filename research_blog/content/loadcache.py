@@ -46,13 +46,13 @@ def _entry(post: Post, text: str) -> list | None:
     return [digest_of(text), len(text) - len(post.body), post.slug, post.title, post.date.isoformat(), post.summary,
             post.category, [[tag.name, tag.slug] for tag in post.tags], post.series, post.series_part, post.draft,
             post.updated.isoformat() if post.updated else None, [[link.label, link.url] for link in post.links],
-            post.bibliography, post.word_count]
+            post.bibliography, post.word_count, post.kind]
 
 
 # The JSON type of each value of an entry, in _entry's order (None: null).
 _SHAPE: tuple[tuple[type | None, ...], ...] = (
     (str,), (int,), (str,), (str,), (str,), (str,), (str,), (list,), (str, None), (int, None), (bool,),
-    (str, None), (list,), (str, None), (int,))
+    (str, None), (list,), (str, None), (int,), (str,))
 
 
 def _stored_posts(value: Any) -> dict[str, list]:
@@ -80,11 +80,12 @@ def _readable(entry: Any) -> bool:
 
 def _post(entry: list, source: Path, text: str) -> Post:
     (_, body_start, slug, title, date, summary, category, tags, series, series_part, draft, updated, links,
-     bibliography, word_count) = entry
+     bibliography, word_count, kind) = entry
     return Post(slug=slug, title=title, date=dt.date.fromisoformat(date), summary=summary, category=category,
                 body=text[body_start:], source=source, tags=tuple(Term(*tag) for tag in tags), series=series,
                 series_part=series_part, draft=draft, updated=dt.date.fromisoformat(updated) if updated else None,
-                links=tuple(Link(*link) for link in links), bibliography=bibliography, word_count=word_count)
+                links=tuple(Link(*link) for link in links), bibliography=bibliography, word_count=word_count,
+                kind=kind)
 
 
 class ParsedPosts:

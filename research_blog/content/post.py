@@ -35,7 +35,11 @@ REQUIRED_FIELDS = ("title", "date", "summary", "category")
 # Bounds that keep every page, card and check of a post small whatever its front matter says.
 MAX_SERIES_PART = 999  # a series numbered past this is a typo (and the gap check would list millions)
 MAX_TITLE_CHARS = 200  # a title longer than this no longer fits a page heading, a feed reader or a card
-OPTIONAL_FIELDS = ("tags", "series", "series_part", "draft", "updated", "links", "bibliography")
+OPTIONAL_FIELDS = ("tags", "series", "series_part", "draft", "updated", "links", "bibliography", "kind")
+# `kind: page`: a page that is not a post (About): served at its slug, listed nowhere.
+KINDS = ("post", "page")
+# A page stands outside the listings: these fields place a post in them, so a page may not have them.
+NOT_ON_A_PAGE = ("date", "category", "tags", "series", "series_part", "updated")
 
 
 def slugify(name: str) -> str:
@@ -79,6 +83,7 @@ class Post:
     updated: dt.date | None = None
     links: tuple[Link, ...] = ()
     bibliography: str | None = None  # the post's own .bib file, relative to its folder
+    kind: str = "post"  # or "page": served at its slug, in no listing, feed, series or search
     library: Library = field(default=EMPTY, compare=False, repr=False)  # set by bibliographies.py
     word_count: int | None = field(default=None, compare=False, repr=False)  # known from a past load, or counted
     reading_minutes: int = field(init=False)
@@ -92,6 +97,10 @@ class Post:
         object.__setattr__(self, "reading_minutes", reading.minutes_for(self.word_count))
         object.__setattr__(self, "category_slug", slugify(self.category))
         object.__setattr__(self, "series_slug", slugify(self.series) if self.series else None)
+
+    @property
+    def is_page(self) -> bool:
+        return self.kind == "page"
 
     @property
     def rendered(self) -> Rendered:
@@ -251,6 +260,9 @@ def post_from_page(page: Page, source: Path, display_path: str) -> tuple[Post | 
         check.fail(None, f"slug '{slug}' collides with the blog's own /{slug}/ pages: rename the file")
     check.unknown_keys()
     check.problems += value_control_problems(meta, check.lines, display_path)
+    kind = _kind(check)
+    if kind == "page":
+        return _page(check, page, source, slug)
     values = dict(
         title=check.text("title", longest=MAX_TITLE_CHARS), date=check.date("date"), summary=check.text("summary"),
         category=check.slugged("category"), series=check.slugged("series", required=False),
@@ -270,6 +282,31 @@ def post_from_page(page: Page, source: Path, display_path: str) -> tuple[Post | 
     if check.problems or None in (values["title"], values["date"], values["summary"], values["category"]):
         return None, check.problems
     return Post(slug=slug, body=page.body, source=source, **values), []
+
+
+def _kind(check: _Checker) -> str:
+    value = check.meta.get("kind", "post")
+    if value not in KINDS:
+        check.fail("kind", f"'kind' must be post or page, got {shown(value)}")
+        return "post"
+    return value
+
+
+def _page(check: _Checker, page: Page, source: Path, slug: str) -> tuple[Post | None, list[Problem]]:
+    """A ``kind: page`` file: a title and a summary; nothing that would list it."""
+    for key in NOT_ON_A_PAGE:
+        if key in check.meta:
+            check.fail(key, f"a page (kind: page) is listed nowhere, so it has no '{key}': delete the line, "
+                            f"or make it a post by deleting `kind: page`")
+    values = dict(title=check.text("title", longest=MAX_TITLE_CHARS), summary=check.text("summary"),
+                  draft=check.typed("draft", bool, "true or false") or False, links=check.links(),
+                  bibliography=check.bibliography())
+    if not page.body.strip():
+        check.fail(None, "the page has no body text below the front matter")
+    if check.problems or None in (values["title"], values["summary"]):
+        return None, check.problems
+    # dt.date.min: a page is never scheduled; it shows no date and sorts nowhere.
+    return Post(slug=slug, body=page.body, source=source, date=dt.date.min, category="", kind="page", **values), []
 
 
 def body_stand_in(page: Page, source: Path, display_path: str) -> Post | None:

@@ -18,11 +18,12 @@ from .related import RelatedIndex
 
 @dataclass
 class Published:
-    posts: list[Post]  # newest first
+    posts: list[Post]  # newest first; pages (kind: page) are moved out into `pages`
     # Series slug -> highest part number, hidden parts included (taxonomy.series_sizes of every
     # post): a reader sees "Part 3 of 3" and part 2 as coming soon, never "Part 3 of 2".
     series_sizes: dict[str, int] = field(default_factory=dict)
     by_slug: dict[str, Post] = field(init=False)
+    pages: dict[str, Post] = field(init=False)  # slug -> page: served, but in no list, feed, series or search
     categories: dict[str, str] = field(init=False)  # slug -> name
     tags: dict[str, str] = field(init=False)
     series: list[str] = field(init=False)
@@ -35,6 +36,9 @@ class Published:
     _slots: dict[str, tuple[taxonomy.SeriesSlot, ...]] = field(init=False)  # series slug -> parts 1..size
 
     def __post_init__(self) -> None:
+        self.pages = {post.slug: post for post in self.posts if post.is_page}
+        if self.pages:
+            self.posts = [post for post in self.posts if not post.is_page]
         self.by_slug = {post.slug: post for post in self.posts}
         self.categories = taxonomy.categories(self.posts)
         self.tags = taxonomy.tags(self.posts)

@@ -76,10 +76,11 @@ def _atom(posts: list[Post], title: str, subtitle: str, home: str, self_url: str
     return generator.atom_str(pretty=True)
 
 
-def sitemap(posts: list[Post]) -> str:
-    """A sitemaps.org document listing the front page, posts and list pages."""
+def sitemap(posts: list[Post], standalone: list[Post] = ()) -> str:
+    """A sitemaps.org document listing the front page, posts, pages that are not posts, and list pages."""
     pages = [(external_url("research_blog.index"), max((p.updated or p.date for p in posts), default=None))]
     pages += [(external_url("research_blog.post", slug=p.slug), p.updated or p.date) for p in posts]
+    pages += [(external_url("research_blog.post", slug=p.slug), None) for p in standalone]
     pages += [(external_url("research_blog.category", name=n), None) for n in taxonomy.categories(posts)]
     pages += [(external_url("research_blog.tag", name=n), None) for n in taxonomy.tags(posts)]
     pages += [(external_url("research_blog.series", name=n), None) for n in taxonomy.series_slugs(posts)]

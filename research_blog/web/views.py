@@ -110,13 +110,21 @@ def index(number: int):
 def post(slug: str):
     """Show one post with its table of contents, series and neighbours."""
     visible = published()
-    found = visible.by_slug.get(slug) or abort(404)
+    found = visible.by_slug.get(slug)
+    if found is None:
+        return _page(visible.pages.get(slug) or abort(404))
     previous, following = visible.neighbours(found)
     return render(
         "post.html", post=found, series=visible.series_position(found),
         previous=previous, following=following, canonical=external_url(".post", slug=slug),
         problems=_problems_for_the_writer(found), related=visible.related(found),
     )
+
+
+def _page(page: Post):
+    """A page that is not a post (kind: page): the site's layout, math, citations and figures, no post trappings."""
+    return render("page.html", post=page, canonical=external_url(".post", slug=page.slug),
+                  problems=_problems_for_the_writer(page))
 
 
 def _problems_for_the_writer(post: Post) -> list:
@@ -130,7 +138,8 @@ def _problems_for_the_writer(post: Post) -> list:
 @blueprint.route("/<slug>/figures/<path:filename>")
 def figure(slug: str, filename: str):
     """Serve a figure that a post references as ``figures/<file>``."""
-    published().by_slug.get(slug) or abort(404)
+    visible = published()
+    visible.by_slug.get(slug) or visible.pages.get(slug) or abort(404)
     found = figure_file(state().figures_dir, filename) or abort(404)
     # Werkzeug's validators come from size and mtime, which a figure replaced by a
     # copy that kept both (cp -p, rsync -a) shares with the old one. No copy can
@@ -231,7 +240,8 @@ def feed():
 def sitemap():
     """The sitemap of every visible page."""
     _site_url_or_404()
-    return feeds.sitemap(published().posts), 200
+    visible = published()
+    return feeds.sitemap(visible.posts, list(visible.pages.values())), 200
 
 
 @blueprint.route("/robots.txt")
@@ -301,7 +311,7 @@ def freeze_urls():
     visible = published()
     for number in _pages(len(visible.posts)):
         yield "research_blog.index", {"number": number}
-    for post in visible.posts:
+    for post in [*visible.posts, *visible.pages.values()]:
         yield "research_blog.post", {"slug": post.slug}
         for filename in post.facts.figures:
             yield "research_blog.figure", {"slug": post.slug, "filename": filename}
