@@ -83,21 +83,21 @@ def test_the_theme_toggle_cycles_persists_and_never_flashes(browser, site):  # n
     page.goto(site + "/attention/")
     toggle = page.locator(".theme-toggle")
     background = "getComputedStyle(document.documentElement).backgroundColor"
-    assert toggle.is_visible() and toggle.inner_text() == "Theme: auto"
+    assert toggle.is_visible() and toggle.inner_text() == "\u25d0 Auto"
     assert page.evaluate(background) == LIGHT_BG
     toggle.click()
-    assert toggle.inner_text() == "Theme: light" and page.evaluate(background) == LIGHT_BG
+    assert toggle.inner_text() == "\u263c Light" and page.evaluate(background) == LIGHT_BG
     toggle.click()
-    assert toggle.inner_text() == "Theme: dark" and page.evaluate(background) == DARK_BG
+    assert toggle.inner_text() == "\u263e Dark" and page.evaluate(background) == DARK_BG
     page.reload()
     # Chosen before the body exists: the first paint is already dark.
     assert page.evaluate("window.__themeAtBody") == "dark"
-    assert page.evaluate(background) == DARK_BG and toggle.inner_text() == "Theme: dark"
+    assert page.evaluate(background) == DARK_BG and toggle.inner_text() == "\u263e Dark"
     # Code follows the chosen theme, not the system's.
     code_bg = page.evaluate("getComputedStyle(document.querySelector('.highlight')).backgroundColor")
     assert code_bg != "rgb(255, 255, 255)"
     toggle.click()
-    assert toggle.inner_text() == "Theme: auto" and page.evaluate("localStorage.length") == 0
+    assert toggle.inner_text() == "\u25d0 Auto" and page.evaluate("localStorage.length") == 0
     assert page.evaluate(background) == LIGHT_BG
     context.close()
 

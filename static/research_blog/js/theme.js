@@ -21,7 +21,9 @@
   }
 
   function label(button, choice) {
-    button.textContent = { system: "Theme: auto", light: "Theme: light", dark: "Theme: dark" }[choice];
+    // Short on screen (the header is narrow); the accessible name says what the button does.
+    button.textContent = { system: "\u25D0 Auto", light: "\u263C Light", dark: "\u263E Dark" }[choice];
+    button.title = "Theme: " + (choice === "system" ? "as the system" : choice) + " (click to change)";
     button.setAttribute("aria-label", "Colour theme: " + (choice === "system" ? "as the system" : choice) +
       " (change)");
   }
