@@ -102,8 +102,10 @@ def test_the_wheel_carries_templates_static_files_katex_and_posts(built):
         assert needed in names, needed
 
 
-def test_the_readme_embedding_runs_against_the_installed_wheel(built, tmp_path):
-    env_dir = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def installed(built, tmp_path_factory) -> Path:
+    """A fresh venv with the wheel installed (shared by the tests below: installing takes a while)."""
+    env_dir = tmp_path_factory.mktemp("venv")
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
     wheel = next(built.glob("*.whl"))
@@ -113,6 +115,12 @@ def test_the_readme_embedding_runs_against_the_installed_wheel(built, tmp_path):
     install = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)],
                              capture_output=True, text=True, timeout=900, env=clean)
     assert install.returncode == 0, install.stdout + install.stderr
+    return env_dir
+
+
+def test_the_readme_embedding_runs_against_the_installed_wheel(installed, tmp_path):
+    env_dir = installed
+    python = env_dir / "bin" / "python"
 
     host = tmp_path / "host"
     (host / "pages" / "figures").mkdir(parents=True)
@@ -140,3 +148,37 @@ def test_the_readme_embedding_runs_against_the_installed_wheel(built, tmp_path):
     (host / "pages").rename(host / "posts-elsewhere")
     missing = subprocess.run([str(python), "-c", "import mysite"], cwd=host, env=env, capture_output=True, text=True, timeout=120)
     assert missing.returncode != 0 and "which is not a folder: create it" in missing.stderr
+
+
+INIT_CRAWL = """
+import sys
+from crawl import crawl, file_fetcher
+from pathlib import Path
+visited, broken = crawl(file_fetcher(Path(sys.argv[1]), "/blog/"), ["/blog/"], origin="https://me.example")
+assert not broken, broken
+assert "/blog/welcome/" in visited and "/blog/about/" in visited, sorted(visited)
+print(f"crawled {len(visited)} URLs")
+"""
+
+
+def test_research_blog_init_from_the_installed_wheel_checks_freezes_and_crawls(installed, tmp_path):
+    env = {"PATH": f"{installed / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    made = subprocess.run([str(installed / "bin" / "research-blog"), "init", "myblog"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stdout + made.stderr
+    blog = tmp_path / "myblog"
+    flask = [str(installed / "bin" / "flask"), "--app", "app"]
+    check = subprocess.run([*flask, "check"], cwd=blog, env=env, capture_output=True, text=True, timeout=300)
+    assert check.returncode == 0 and "OK: 1 post and 1 page" in check.stdout, check.stdout + check.stderr
+    frozen = subprocess.run([*flask, "freeze", "--base-url", "https://me.example/blog/"], cwd=blog, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert frozen.returncode == 0, frozen.stdout + frozen.stderr
+    shutil.copy(HERE / "crawl.py", tmp_path / "crawl.py")
+    (tmp_path / "check_init.py").write_text(INIT_CRAWL, encoding="utf-8")
+    crawled = subprocess.run([str(installed / "bin" / "python"), "check_init.py", str(blog / "build")], cwd=tmp_path,
+                             env=env, capture_output=True, text=True, timeout=300)
+    assert crawled.returncode == 0 and "crawled" in crawled.stdout, crawled.stdout + crawled.stderr
+    # python -m research_blog is the same command.
+    again = subprocess.run([str(installed / "bin" / "python"), "-m", "research_blog", "init", "second"], cwd=tmp_path,
+                           env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and (tmp_path / "second" / "blog.toml").is_file(), again.stderr
