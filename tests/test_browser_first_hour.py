@@ -120,3 +120,37 @@ def test_without_javascript_the_system_theme_applies_and_no_toggle_shows(browser
     assert page.locator(".theme-toggle").is_hidden()
     assert page.evaluate("getComputedStyle(document.documentElement).backgroundColor") == DARK_BG
     context.close()
+
+
+def test_init_then_flask_run_debug_repaints_an_open_tab_on_save(browser, tmp_path):  # noqa: F811
+    """The issue's own path: `research-blog init`, `flask --app app run --debug`, edit the welcome post."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from test_clean_exit import free_port, like_a_terminal, stop, wait_until_serving
+
+    made = subprocess.run([sys.executable, "-m", "research_blog", "init", "myblog"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    blog, port = tmp_path / "myblog", free_port()
+    server = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "run", "--debug", "--port", str(port)],
+                              cwd=blog, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              preexec_fn=lambda: (os.setpgrp(), like_a_terminal()))
+    try:
+        url = f"http://127.0.0.1:{port}/welcome/"
+        wait_until_serving(url, server)
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("h1").first.inner_text() == "Welcome to your research blog"
+        post = blog / "pages" / "welcome.md"
+        post.write_text(post.read_text(encoding="utf-8").replace("Welcome to your research blog", "Renamed by a save"),
+                        encoding="utf-8")
+        page.wait_for_selector("h1:has-text('Renamed by a save')", timeout=10_000)
+        context.close()
+    finally:
+        output = stop(server, signal.SIGINT)
+    assert server.returncode == 0, output[-2000:]

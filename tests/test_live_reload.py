@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_PAGES, make_app
+from conftest import ASSETS, FIXTURE_PAGES, make_app
 from crawl import client_fetcher, crawl
 from flask import Flask
 
@@ -57,6 +57,8 @@ def first_events(client, url: str, count: int, then=None, timeout: float = 10) -
 def test_a_production_app_has_no_endpoint_script_or_watcher():
     app = make_app()
     assert live_reload_rules(app) == [] and livereload.EXTENSION_KEY not in app.extensions
+    with app.test_client().get(f"/{ASSETS}/js/livereload.js") as script:
+        assert script.status_code == 404
     visited, broken = crawl(client_fetcher(app.test_client()), ["/"])
     assert not broken
     fetch = client_fetcher(app.test_client())
@@ -77,9 +79,10 @@ def test_a_freeze_of_a_debug_app_writes_no_live_reload(tmp_path):
     app = make_app(DEBUG=True)
     assert live_reload_rules(app)
     freeze_site(app, tmp_path / "site", "https://example.org/")
+    assert (tmp_path / "site" / ASSETS / "js" / "theme.js").is_file()
     for path in (tmp_path / "site").rglob("*"):
-        assert "live-reload" not in str(path)
-        if path.suffix in (".html", ".xml", ".js") and path.name != "livereload.js":
+        assert "live-reload" not in str(path) and path.name != "livereload.js"
+        if path.suffix in (".html", ".xml", ".js"):
             assert "live-reload" not in path.read_text(encoding="utf-8"), path
 
 
@@ -129,6 +132,12 @@ def _cpu_seconds(pids: list[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def _cpu_share(pids: list[int], seconds: float) -> float:
+    before, started = _cpu_seconds(pids), time.monotonic()
+    time.sleep(seconds)
+    return (_cpu_seconds(pids) - before) / (time.monotonic() - started)
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for entry in os.listdir("/proc"):
@@ -161,9 +170,9 @@ def test_ctrl_c_ends_a_debug_server_with_a_tab_listening_and_idle_it_leaves_the_
         assert listening.readline() == b"retry: 300\n"
         time.sleep(3)  # the reloader's watches are set up
         processes = [server.pid, *_children(server.pid)]
-        before, started = _cpu_seconds(processes), time.monotonic()
-        time.sleep(8)
-        used = (_cpu_seconds(processes) - before) / (time.monotonic() - started)
+        # The quietest of four windows: other work on the machine (a pip install into the
+        # sys.path the reloader watches) comes in bursts, a busy loop would fill every window.
+        used = min(_cpu_share(processes, 2.5) for _ in range(4))
         ended_at = time.monotonic()
         # Ctrl+C in a terminal reaches the whole group: the reloader and the server.
         os.killpg(server.pid, signal.SIGINT)

@@ -26,6 +26,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app, url_for
 
 EXTENSION_KEY = "research_blog_live_reload"
+SCRIPT = "js/livereload.js"  # a static file, but served and frozen only where live reload is on
 HEARTBEAT_SECONDS = 15.0  # a comment line now and then: a dead tab's connection is noticed and closed
 SETTLE_SECONDS = 0.05  # an editor's save is several writes: answer once they are done
 
@@ -106,10 +107,15 @@ def switch_off(app: Flask) -> None:
         changes.enabled = False
 
 
+def is_on() -> bool:
+    """Whether the app at work has live reload switched on (a debug app, not freezing)."""
+    changes = current_app.extensions.get(EXTENSION_KEY)
+    return changes is not None and changes.enabled
+
+
 def script_url() -> str | None:
     """Where pages connect for reload events, or None where live reload is off (the usual case)."""
-    changes = current_app.extensions.get(EXTENSION_KEY)
-    if changes is None or not changes.enabled:
+    if not is_on():
         return None
     return url_for("research_blog_live_reload.events", boot=_BOOT)
 

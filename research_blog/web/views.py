@@ -270,6 +270,8 @@ def highlight(version: str):
 def asset(version: str, filename: str):
     """A static file (CSS, KaTeX fonts, favicon), cached for good under its version."""
     _current_assets(version)
+    if filename == livereload.SCRIPT and not livereload.is_on():
+        abort(404)  # a production or frozen site has no live reload, not even its script
     response = send_from_directory(assets.static_dir(), filename)
     response.headers["Cache-Control"] = assets.CACHE_FOREVER
     return response
@@ -324,5 +326,6 @@ def freeze_urls():
     version = assets.version()
     yield "research_blog.highlight", {"version": version}
     for filename in assets.static_files():
-        yield "research_blog.asset", {"version": version, "filename": filename}
+        if filename != livereload.SCRIPT:
+            yield "research_blog.asset", {"version": version, "filename": filename}
 
