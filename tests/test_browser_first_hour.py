@@ -9,6 +9,8 @@ from conftest import make_app, write_settled
 from test_browser import browser  # noqa: F401 - the shared chromium fixture
 from werkzeug.serving import make_server
 
+from research_blog.web import livereload
+
 pytestmark = pytest.mark.browser
 
 DARK_BG, LIGHT_BG = "rgb(18, 20, 23)", "rgb(252, 252, 250)"
@@ -32,10 +34,12 @@ def serve(app):
 
 @pytest.fixture
 def debug_site(pages_copy):
-    server, thread, url = serve(make_app(pages_copy, DEBUG=True, BLOG_URL_PREFIX="/blog"))
+    app = make_app(pages_copy, DEBUG=True, BLOG_URL_PREFIX="/blog")
+    server, thread, url = serve(app)
     yield pages_copy, url + "/blog"
     server.shutdown()
     thread.join()
+    livereload.stop_watching(app)
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +153,7 @@ def test_init_then_flask_run_debug_repaints_an_open_tab_on_save(browser, tmp_pat
         post = blog / "pages" / "welcome.md"
         post.write_text(post.read_text(encoding="utf-8").replace("Welcome to your research blog", "Renamed by a save"),
                         encoding="utf-8")
-        page.wait_for_selector("h1:has-text('Renamed by a save')", timeout=10_000)
+        page.wait_for_selector("h1:has-text('Renamed by a save')", timeout=20_000)
         context.close()
     finally:
         output = stop(server, signal.SIGINT)

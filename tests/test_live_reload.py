@@ -24,6 +24,20 @@ from research_blog.build.freeze import freeze_site
 from research_blog.web import livereload
 
 
+@pytest.fixture
+def debug_app():
+    """make_app with DEBUG on; its file watches are released after the test (inotify instances are few)."""
+    made = []
+
+    def make(*args, **config):
+        made.append(make_app(*args, DEBUG=True, **config))
+        return made[-1]
+
+    yield make
+    for app in made:
+        livereload.stop_watching(app)
+
+
 def live_reload_rules(app: Flask) -> list[str]:
     return [rule.rule for rule in app.url_map.iter_rules() if "live-reload" in rule.rule]
 
@@ -75,8 +89,8 @@ def test_an_embedded_production_app_has_none_of_it(tmp_path):
     assert "livereload" not in host.test_client().get("/blog/attention/").get_data(as_text=True)
 
 
-def test_a_freeze_of_a_debug_app_writes_no_live_reload(tmp_path):
-    app = make_app(DEBUG=True)
+def test_a_freeze_of_a_debug_app_writes_no_live_reload(tmp_path, debug_app):
+    app = debug_app()
     assert live_reload_rules(app)
     freeze_site(app, tmp_path / "site", "https://example.org/")
     assert (tmp_path / "site" / ASSETS / "js" / "theme.js").is_file()
@@ -87,15 +101,15 @@ def test_a_freeze_of_a_debug_app_writes_no_live_reload(tmp_path):
 
 
 # --- with --debug -------------------------------------------------------------------------
-def test_a_debug_page_carries_the_script_and_its_stream_under_the_prefix(pages_copy):
-    app = make_app(pages_copy, DEBUG=True, BLOG_URL_PREFIX="/blog")
+def test_a_debug_page_carries_the_script_and_its_stream_under_the_prefix(pages_copy, debug_app):
+    app = debug_app(pages_copy, BLOG_URL_PREFIX="/blog")
     page = app.test_client().get("/blog/attention/").get_data(as_text=True)
     assert events_url(page).startswith("/blog/_live-reload/")
 
 
 @pytest.mark.parametrize("changed", ["attention.md", "references.bib", "figures/new.svg"])
-def test_a_saved_file_sends_reload(pages_copy, changed):
-    app = make_app(pages_copy, DEBUG=True)
+def test_a_saved_file_sends_reload(pages_copy, changed, debug_app):
+    app = debug_app(pages_copy)
     client = app.test_client()
     url = events_url(client.get("/attention/").get_data(as_text=True))
     target = pages_copy / changed
@@ -104,19 +118,29 @@ def test_a_saved_file_sends_reload(pages_copy, changed):
     assert events == ["retry: 300\n\n", "data: reload\n\n"]
 
 
-def test_a_page_of_an_earlier_server_is_told_to_reload_at_once(pages_copy):
-    app = make_app(pages_copy, DEBUG=True)
+def test_a_page_of_an_earlier_server_is_told_to_reload_at_once(pages_copy, debug_app):
+    app = debug_app(pages_copy)
     events = first_events(app.test_client(), "/_live-reload/0123456789ab", 3)
     assert events == ["retry: 300\n\n", "data: reload\n\n", None]
 
 
-def test_editor_litter_does_not_reload(pages_copy, monkeypatch):
+def test_editor_litter_does_not_reload(pages_copy, monkeypatch, debug_app):
     monkeypatch.setattr(livereload, "HEARTBEAT_SECONDS", 1.0)
-    app = make_app(pages_copy, DEBUG=True)
+    app = debug_app(pages_copy)
     client = app.test_client()
     url = events_url(client.get("/attention/").get_data(as_text=True))
     events = first_events(client, url, 2, then=lambda: (time.sleep(0.3), (pages_copy / ".attention.md.swp").write_text("x")))
     assert events[1] == ": still here\n\n"
+
+
+def test_without_file_watches_a_debug_app_starts_without_live_reload(pages_copy, monkeypatch, caplog):
+    def refuse(*args):
+        raise OSError(24, "inotify instance limit reached")
+
+    monkeypatch.setattr(livereload, "_observe", refuse)
+    app = make_app(pages_copy, DEBUG=True)
+    assert live_reload_rules(app) == [] and "livereload" not in app.test_client().get("/attention/").get_data(as_text=True)
+    assert "Live reload is off" in caplog.text
 
 
 # --- the real dev server --------------------------------------------------------------------

@@ -67,6 +67,7 @@ class Changes:
     def stop(self) -> None:
         if self._observer is not None:
             self._observer.stop()
+            self._observer.join(timeout=5)
             self._observer = None
 
 
@@ -96,8 +97,20 @@ def install(app: Flask, folders: Iterable[Path], ignored: Iterable[Path] = ()) -
     """Give a debug app live reload; on any other app, do nothing at all."""
     if not app.debug:
         return
-    app.extensions[EXTENSION_KEY] = Changes(folders, ignored)
+    try:
+        changes = Changes(folders, ignored)
+    except (ImportError, OSError) as error:  # no watchdog, or the system's inotify limits reached
+        app.logger.warning("Live reload is off: the files cannot be watched (%s); reload the page by hand", error)
+        return
+    app.extensions[EXTENSION_KEY] = changes
     app.register_blueprint(blueprint, url_prefix=app.config["BLOG_URL_PREFIX"] or None)
+
+
+def stop_watching(app: Flask) -> None:
+    """Release the file watches of ``app``'s live reload (tests that make many debug apps)."""
+    changes = app.extensions.get(EXTENSION_KEY)
+    if changes is not None:
+        changes.stop()
 
 
 def switch_off(app: Flask) -> None:

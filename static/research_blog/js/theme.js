@@ -20,12 +20,17 @@
     else root.setAttribute("data-theme", choice);
   }
 
+  var SHOWN = { system: ["\u25D0", "Auto"], light: ["\u263C", "Light"], dark: ["\u263E", "Dark"] };
+
   function label(button, choice) {
-    // Short on screen (the header is narrow); the accessible name says what the button does.
-    button.textContent = { system: "\u25D0 Auto", light: "\u263C Light", dark: "\u263E Dark" }[choice];
-    button.title = "Theme: " + (choice === "system" ? "as the system" : choice) + " (click to change)";
-    button.setAttribute("aria-label", "Colour theme: " + (choice === "system" ? "as the system" : choice) +
-      " (change)");
+    // Short on screen (the header is narrow): a glyph for the eye, a word for everyone. The
+    // accessible name holds the visible word, as speech-input users say what they see.
+    var icon = document.createElement("span");
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = SHOWN[choice][0] + " ";
+    button.replaceChildren(icon, document.createTextNode(SHOWN[choice][1]));
+    button.setAttribute("aria-label", "Theme: " + SHOWN[choice][1]);
+    button.title = "Theme: " + (choice === "system" ? "as the system's" : choice) + " (click to change)";
   }
 
   apply(stored());
