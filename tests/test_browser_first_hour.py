@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import make_app, write_settled
+from conftest import FIXTURE_PAGES, make_app, write_settled
 from test_browser import browser  # noqa: F401 - the shared chromium fixture
 from werkzeug.serving import make_server
 
@@ -158,3 +158,31 @@ def test_init_then_flask_run_debug_repaints_an_open_tab_on_save(browser, tmp_pat
     finally:
         output = stop(server, signal.SIGINT)
     assert server.returncode == 0, output[-2000:]
+
+
+def test_the_theme_toggle_works_in_a_frozen_site_under_a_sub_path_and_an_embedded_blog(browser, tmp_path):  # noqa: F811
+    from flask import Flask
+    from statichost import serving
+
+    from research_blog import Blog
+    from research_blog.build.freeze import freeze_site
+
+    freeze_site(make_app(), tmp_path / "site" / "notes", "https://me.example/notes/")
+    host = Flask("host", root_path=str(tmp_path))
+    host.config.update(BLOG_CONTENT_DIR=str(FIXTURE_PAGES), BLOG_URL_PREFIX="/blog", BLOG_RENDER_CACHE=None)
+    Blog(host)
+    server, thread, embedded = serve(host)
+    try:
+        with serving(tmp_path / "site") as frozen:
+            for url in [frozen + "/notes/attention/", embedded + "/blog/attention/"]:
+                context = browser.new_context(color_scheme="light")
+                page = context.new_page()
+                page.goto(url)
+                page.locator(".theme-toggle").click()
+                page.locator(".theme-toggle").click()
+                page.reload()
+                assert page.evaluate("getComputedStyle(document.documentElement).backgroundColor") == DARK_BG, url
+                context.close()
+    finally:
+        server.shutdown()
+        thread.join()
