@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 from flask import Flask, url_for
 
 from . import outfolder, prepare
-from ..state import state
+from ..state import generation, state
 from .outfolder import MARKER  # noqa: F401 - re-exported: tests and tools look for it
+from ..web import findindex
 from ..web.pagecache import PageCache
 from ..web.reader_views import READER_CONTENT_ENDPOINTS, reader_freeze_urls
 from .reuse import Reuse
@@ -130,6 +131,8 @@ def _freeze_into(app: Flask, build: Path, base_url: str | None, progress: Callab
     if base_url:
         app.config["BLOG_SITE_URL"] = base_url
     freezer = _blog_freezer(app)
+    # The search page names the index's version: the index is built (on every core, in one run) first.
+    findindex.keeper(app).bundle(generation(), wait=True)
     reuse = Reuse(app, previous, build, digests, freezer.urlpath_to_filepath)
     freezer.reused_endpoints = reuse.endpoints
     # Frozen-Flask's own generators, then ours, each less the URLs whose files are reused.

@@ -1,0 +1,220 @@
+"""The full-text search index: every visible post, indexed by Pagefind into a static bundle.
+
+Pagefind (https://pagefind.app) splits its index into fragments, so a query
+downloads only the few kilobytes holding its words, and the browser builds
+nothing: its WebAssembly searches the fragments as they arrive. Results carry an
+excerpt with the matched words marked and sub-results that link to the heading
+the words are under.
+
+Pagefind indexes HTML files. Each post gets one small page written for the
+indexer (``record_html``): the title, summary, tags, category and the rendered
+body, with what a reader does not read as the post's text left out (KaTeX's
+glyph boxes, permalinks, the references list, hover cards) and math replaced by
+the words its TeX spells out. The pages go to a temporary folder, the
+``pagefind`` binary (PyPI's ``pagefind-bin``) indexes it in one run, and the
+bundle it writes is read back into memory: a ``Bundle`` of files under one
+version, the fingerprint of them all. The blog serves the files from memory
+under ``/pagefind/<version>/`` with the assets' immutable caching (a new index
+is a new version, hence new URLs), and the freeze writes the same files.
+
+One run of the binary rather than Pagefind's Python API: the API's service
+answers one request per 0.1 s poll, so adding a thousand posts one by one took
+minutes, where the binary indexes the folder on every core in about a second.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import tempfile
+import threading
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from ..content.post import Post
+from ..render.cache import fingerprint
+from ..render.pipeline import render_all
+from ..state import published
+from .search import tex_words
+from .views import format_date
+
+# What a reader does not read as the post's text: KaTeX's HTML boxes (the math is
+# indexed by its TeX words instead), heading permalinks and footnote back links
+# (their ¶ and ↩), the references list and citation hover cards (other papers'
+# titles), and sidenote copies of footnotes (the footnote itself is indexed).
+EXCLUDED = (".katex-html", ".headerlink", ".footnote-backref", ".references", ".cite-card",
+            ".sidenote", "[data-pagefind-ignore]")
+# Only what the blog's own search script loads: pagefind.js, its WebAssembly and
+# the index. Pagefind also writes its ready-made UIs, which the blog does not use.
+_UNUSED = re.compile(r"^(pagefind-(component-)?ui|pagefind-modular-ui|pagefind-highlight|playground)")
+_MATHML = re.compile(r'<span class="katex-mathml">.*?</span>(?=<span class="katex-html")', re.S)
+_TEX = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.S)
+BUILD_SECONDS_LIMIT = 300  # a binary that hangs must not hold a thread (or a freeze) forever
+
+
+class IndexError_(Exception):
+    """The index could not be built; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Pagefind's files, by path relative to the bundle, and their version."""
+
+    version: str
+    files: dict[str, bytes]
+
+
+def _math_as_words(body_html: str) -> str:
+    """Each formula's MathML copy replaced by the words its TeX spells out (``\\operatorname{softmax}`` -> softmax)."""
+    def words(found: re.Match) -> str:
+        tex = _TEX.search(found.group(0))
+        return f"<span>{html.escape(' '.join(tex_words(html.unescape(tex.group(1)))))}</span>" if tex else ""
+    return _MATHML.sub(words, body_html)
+
+
+def _value(name: str, value: str) -> str:
+    """An empty element carrying a meta or filter value in an attribute: its text is then not indexed twice."""
+    return f'<span {name}="{html.escape(value)}"></span>'
+
+
+def record_html(post: Post) -> str:
+    """The page Pagefind indexes for ``post``: what its result shows (meta), its filters, and its text."""
+    tags = " · ".join(tag.name for tag in post.tags)
+    parts = [
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>',
+        html.escape(post.title), "</title></head><body data-pagefind-body>",
+        # Title matches weigh most; then tags, then the summary (Pagefind's weights run 0-10, text is 1).
+        f'<h1 data-pagefind-meta="title" data-pagefind-weight="10">{html.escape(post.title)}</h1>',
+        _value("data-pagefind-meta", f"date:{post.date.isoformat()}"),
+        _value("data-pagefind-meta", f"shown:{format_date(post.date)}"),
+        _value("data-pagefind-meta", f"minutes:{post.reading_minutes}"),
+        _value("data-pagefind-filter", f"category:{post.category}"),
+        *(_value("data-pagefind-filter", f"tag:{tag.name}") for tag in post.tags),
+        *([_value("data-pagefind-filter", f"series:{post.series}")] if post.series else []),
+        f'<p data-pagefind-weight="5">{html.escape(tags)}</p>' if tags else "",
+        f'<p data-pagefind-weight="3">{html.escape(post.category)}</p>',
+        f'<p data-pagefind-weight="3">{html.escape(post.summary)}</p>',
+        _math_as_words(post.rendered.html),
+        "</body></html>",
+    ]
+    return "".join(parts)
+
+
+def executable() -> Path:
+    """The ``pagefind`` binary that the ``pagefind-bin`` package installs."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError as error:
+        raise IndexError_("the search index needs the pagefind binary: pip install 'pagefind[bin]'") from error
+    return Path(get_executable())
+
+
+def build_bundle(records: dict[str, str]) -> Bundle:
+    """Index ``records`` (slug -> ``record_html``) with one run of the binary; the bundle, read into memory."""
+    with tempfile.TemporaryDirectory(prefix="research-blog-search-") as folder:
+        site = Path(folder) / "site"
+        for slug, page in records.items():
+            (site / slug).mkdir(parents=True)
+            (site / slug / "index.html").write_text(page, encoding="utf-8")
+        if not records:  # Pagefind refuses a folder without pages; an empty blog still gets a (useless) index
+            site.mkdir()
+            (site / "index.html").write_text("<html lang='en'><body></body></html>", encoding="utf-8")
+        output = Path(folder) / "bundle"
+        command = [str(executable()), "--site", str(site), "--output-path", str(output), "--force-language", "en",
+                   "--exclude-selectors", ", ".join(EXCLUDED), "--silent"]
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=BUILD_SECONDS_LIMIT,
+                           stdin=subprocess.DEVNULL, env={**os.environ, "NO_COLOR": "1"})
+        except subprocess.CalledProcessError as error:
+            message = (error.stdout + error.stderr).decode(errors="replace").strip()
+            raise IndexError_(f"pagefind could not index the posts (exit status {error.returncode}): {message}") from error
+        except subprocess.TimeoutExpired as error:
+            raise IndexError_(f"pagefind took over {BUILD_SECONDS_LIMIT} s to index the posts and was stopped") from error
+        files = {path.relative_to(output).as_posix(): path.read_bytes()
+                 for path in sorted(output.rglob("*")) if path.is_file()}
+    files = {name: data for name, data in files.items() if not _UNUSED.match(name)}
+    return Bundle(fingerprint(part for name, data in files.items() for part in (name, data))[:12], files)
+
+
+def records_of(posts: Iterable[Post]) -> dict[str, str]:
+    """Each post's ``record_html``, by slug."""
+    posts = list(posts)
+    # Every body is needed: render what is not cached yet on every core first.
+    render_all([(post.body, "htmlAndMathml", post.library) for post in posts])
+    return {post.slug: record_html(post) for post in posts}
+
+
+class IndexKeeper:
+    """The served blog's index: built in a background thread for each generation, never while a page waits.
+
+    ``bundle()`` answers at once with the index of the current generation, or
+    None while it is being built; the first ask starts the build. The last
+    built bundle is kept until the next replaces it, so a page asking for an
+    old version's files still gets them (a reader mid-search during an edit).
+    """
+
+    def __init__(self, app: Flask):
+        self._app = app
+        self._lock = threading.Lock()
+        self._bundles: dict[str, Bundle] = {}  # by version: the current one and the one before
+        self._current: tuple[Hashable, Bundle] | None = None
+        self._building: Hashable | None = None
+        self.error: str | None = None
+
+    def bundle(self, generation: Hashable, wait: bool = False) -> Bundle | None:
+        """The index of ``generation``; None while a background build runs, unless ``wait`` (a freeze)."""
+        with self._lock:
+            if self._current and self._current[0] == generation:
+                return self._current[1]
+            start = self._building != generation
+            if start:
+                self._building = generation
+        if wait:
+            built = self._build(generation)
+            if built is None:
+                raise IndexError_(self.error or "the search index could not be built")
+            return built
+        if start:
+            threading.Thread(target=self._build, args=(generation,), name="research-blog-search-index",
+                             daemon=True).start()
+        return None
+
+    def file(self, version: str, name: str) -> bytes | None:
+        """One file of a bundle built here (the current one or the one before), or None."""
+        with self._lock:
+            bundle = self._bundles.get(version)
+        return bundle.files.get(name) if bundle else None
+
+    def _build(self, generation: Hashable) -> Bundle | None:
+        try:
+            with self._app.app_context():
+                built = build_bundle(records_of(published().posts))
+        except Exception as error:  # noqa: BLE001 - a failed index must not take the blog down: it is logged
+            self.error = str(error)
+            self._app.logger.error("The search index could not be built: %s", error)
+            with self._lock:
+                if self._building == generation:
+                    self._building = None
+            return None
+        with self._lock:
+            self.error = None
+            previous = self._current[1] if self._current else None
+            self._bundles = {built.version: built, **({previous.version: previous} if previous else {})}
+            self._current = (generation, built)
+            if self._building == generation:
+                self._building = None
+        return built
+
+
+def keeper(app: Flask | None = None) -> IndexKeeper:
+    """The app's IndexKeeper (one per app, the embedding host's when embedded)."""
+    app = app or current_app._get_current_object()  # the app itself: the build thread has no context to proxy
+    found = app.extensions.get("research_blog_search_index")
+    if found is None:
+        found = app.extensions.setdefault("research_blog_search_index", IndexKeeper(app))
+    return found
