@@ -45,9 +45,9 @@ from .views import format_date
 
 # What a reader does not read as the post's text: KaTeX's HTML boxes (the math is
 # indexed by its TeX words instead), heading permalinks and footnote back links
-# (their ¶ and ↩), the references list and citation hover cards (other papers'
+# (their # and ↩), the references section and citation hover cards (other papers'
 # titles), and sidenote copies of footnotes (the footnote itself is indexed).
-EXCLUDED = (".katex-html", ".headerlink", ".footnote-backref", ".references", ".cite-card",
+EXCLUDED = (".katex-html", ".headerlink", ".footnote-backref", ".bibliography", ".cite-card",
             ".sidenote", "[data-pagefind-ignore]")
 # Only what the blog's own search script loads: pagefind.js, its WebAssembly and
 # the index. Pagefind also writes its ready-made UIs, which the blog does not use.

@@ -100,6 +100,7 @@
     if (!query && !Object.keys(filters).length) {
       list.replaceChildren();
       status.textContent = "Type to search the posts.";
+      form.dataset.shown = "";
       return Promise.resolve();
     }
     // An empty query with a filter lists the filter's posts (Pagefind's null search).
@@ -110,8 +111,8 @@
           if (number !== latest) { return; }
           list.replaceChildren.apply(list, results.map(item));
           status.textContent = query ? describe(query, found.results.length)
-            : found.results.length + " posts in this selection.";
-          form.dataset.state = "ready";
+            : found.results.length + (found.results.length === 1 ? " post" : " posts") + " in this selection.";
+          form.dataset.shown = query;  // what the results are for (tests wait for it)
         });
     });
   }
@@ -178,7 +179,9 @@
         select.addEventListener("change", function () { show(input.value); remember(); });
       });
       form.addEventListener("submit", function (event) { event.preventDefault(); show(input.value); remember(); });
-      pagefind.filters().then(fillFilters).then(function () { return show(input.value); });
+      return pagefind.filters().then(fillFilters).then(function () { return show(input.value); });
+    }).then(function () {
+      form.dataset.state = "ready";
     });
   }
 
