@@ -132,7 +132,10 @@ def _freeze_into(app: Flask, build: Path, base_url: str | None, progress: Callab
         app.config["BLOG_SITE_URL"] = base_url
     freezer = _blog_freezer(app)
     # The search page names the index's version: the index is built (on every core, in one run) first.
-    findindex.keeper(app).bundle(generation(), wait=True)
+    try:
+        findindex.keeper(app).bundle(generation(), wait=True)
+    except findindex.SearchIndexError as error:
+        raise FreezeError(f"{error}; nothing was published") from None
     reuse = Reuse(app, previous, build, digests, freezer.urlpath_to_filepath)
     freezer.reused_endpoints = reuse.endpoints
     # Frozen-Flask's own generators, then ours, each less the URLs whose files are reused.

@@ -49,15 +49,16 @@ from .views import format_date
 # titles), and sidenote copies of footnotes (the footnote itself is indexed).
 EXCLUDED = (".katex-html", ".headerlink", ".footnote-backref", ".bibliography", ".cite-card",
             ".sidenote", "[data-pagefind-ignore]")
-# Only what the blog's own search script loads: pagefind.js, its WebAssembly and
-# the index. Pagefind also writes its ready-made UIs, which the blog does not use.
-_UNUSED = re.compile(r"^(pagefind-(component-)?ui|pagefind-modular-ui|pagefind-highlight|playground)")
+# Only what the blog's own search script loads: pagefind.js, its worker, its WebAssembly
+# and the index. Pagefind also writes its ready-made UIs, which the blog does not use,
+# and a WebAssembly for pages of no known language, which --force-language en rules out.
+_UNUSED = re.compile(r"^(pagefind-(component-)?ui|pagefind-modular-ui|pagefind-highlight|playground|wasm\.unknown\.)")
 _MATHML = re.compile(r'<span class="katex-mathml">.*?</span>(?=<span class="katex-html")', re.S)
 _TEX = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.S)
 BUILD_SECONDS_LIMIT = 300  # a binary that hangs must not hold a thread (or a freeze) forever
 
 
-class IndexError_(Exception):
+class SearchIndexError(Exception):
     """The index could not be built; the message says why and what to do."""
 
 
@@ -110,7 +111,7 @@ def executable() -> Path:
     try:
         from pagefind_bin import get_executable
     except ImportError as error:
-        raise IndexError_("the search index needs the pagefind binary: pip install 'pagefind[bin]'") from error
+        raise SearchIndexError("the search index needs the pagefind binary: pip install 'pagefind[bin]'") from error
     return Path(get_executable())
 
 
@@ -132,9 +133,9 @@ def build_bundle(records: dict[str, str]) -> Bundle:
                            stdin=subprocess.DEVNULL, env={**os.environ, "NO_COLOR": "1"})
         except subprocess.CalledProcessError as error:
             message = (error.stdout + error.stderr).decode(errors="replace").strip()
-            raise IndexError_(f"pagefind could not index the posts (exit status {error.returncode}): {message}") from error
+            raise SearchIndexError(f"pagefind could not index the posts (exit status {error.returncode}): {message}") from error
         except subprocess.TimeoutExpired as error:
-            raise IndexError_(f"pagefind took over {BUILD_SECONDS_LIMIT} s to index the posts and was stopped") from error
+            raise SearchIndexError(f"pagefind took over {BUILD_SECONDS_LIMIT} s to index the posts and was stopped") from error
         files = {path.relative_to(output).as_posix(): path.read_bytes()
                  for path in sorted(output.rglob("*")) if path.is_file()}
     files = {name: data for name, data in files.items() if not _UNUSED.match(name)}
@@ -177,7 +178,7 @@ class IndexKeeper:
         if wait:
             built = self._build(generation)
             if built is None:
-                raise IndexError_(self.error or "the search index could not be built")
+                raise SearchIndexError(self.error or "the search index could not be built")
             return built
         if start:
             threading.Thread(target=self._build, args=(generation,), name="research-blog-search-index",
