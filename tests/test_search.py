@@ -119,6 +119,7 @@ def test_a_freeze_without_the_pagefind_binary_says_what_to_install(posts, tmp_pa
         raise findindex.SearchIndexError("the search index needs the pagefind binary: pip install 'pagefind[bin]'")
 
     monkeypatch.setattr(findindex, "executable", missing)
+    monkeypatch.setattr(findindex, "_recent", {})  # posts indexed before by another test: index them again
     with pytest.raises(FreezeError, match=r"pip install 'pagefind\[bin\]'.*nothing was published"):
         freeze_site(make_app(posts), tmp_path / "site", "https://example.org/")
     assert not (tmp_path / "site" / "index.html").exists()
@@ -129,6 +130,7 @@ def test_a_served_blog_without_the_binary_still_serves_its_pages(posts, monkeypa
         raise findindex.SearchIndexError("the search index needs the pagefind binary: pip install 'pagefind[bin]'")
 
     monkeypatch.setattr(findindex, "executable", missing)
+    monkeypatch.setattr(findindex, "_recent", {})  # posts indexed before by another test: index them again
     client = make_app(posts).test_client()
     assert client.get("/searchable/").status_code == 200
     deadline = time.monotonic() + 30

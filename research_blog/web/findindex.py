@@ -24,21 +24,26 @@ minutes, where the binary indexes the folder on every core in about a second.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html
+import json
 import os
 import re
 import subprocess
 import tempfile
 import threading
+import zlib
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from flask import Flask, current_app
 
 from ..content.post import Post
 from ..render.cache import fingerprint
-from ..render.pipeline import render_all
+from ..render.pipeline import disk_cache, render_all
 from ..state import published
 from .search import tex_words
 from .views import format_date
@@ -115,6 +120,67 @@ def executable() -> Path:
     return Path(get_executable())
 
 
+_CODE = fingerprint([Path(__file__).read_bytes()])
+# The last bundles made in this process, by key: a blog without a disk cache (tests, a
+# read-only home) still gets one version for the same posts.
+_recent: dict[str, Bundle] = {}
+_recent_lock = threading.Lock()
+
+
+def _bundle_key(records: dict[str, str]) -> str:
+    try:
+        binary = metadata.version("pagefind-bin")
+    except metadata.PackageNotFoundError:  # a binary found some other way: its bytes
+        binary = fingerprint([executable().read_bytes()])
+    return fingerprint(["search-index", _CODE, binary, *(part for slug in sorted(records)
+                                                           for part in (slug, records[slug]))])
+
+
+def _pack(bundle: Bundle) -> bytes:
+    files = [[name, base64.b64encode(data).decode("ascii")] for name, data in bundle.files.items()]
+    return zlib.compress(json.dumps({"version": bundle.version, "files": files}).encode("utf-8"), 1)
+
+
+def _unpack(data: bytes) -> Bundle | None:
+    """A bundle as ``_pack`` kept it, or None for anything else (then the posts are indexed again)."""
+    try:
+        entry = json.loads(zlib.decompress(data))
+        files = {name: base64.b64decode(content, validate=True) for name, content in entry["files"]}
+        version = entry["version"]
+    except (ValueError, TypeError, KeyError, zlib.error, binascii.Error):
+        return None
+    return Bundle(version, files) if version == _version_of(files) else None
+
+
+def _version_of(files: dict[str, bytes]) -> str:
+    return fingerprint(part for name, data in files.items() for part in (name, data))[:12]
+
+
+def bundle_for(records: dict[str, str]) -> Bundle:
+    """The index of ``records``: from the disk cache if these very pages were indexed before, else built.
+
+    Pagefind's output is not byte-for-byte the same from run to run (the order
+    inside a filter file varies), so the same posts could get a new version and
+    new URLs each time: the cache keeps one, and spares a freeze without body
+    changes the indexing.
+    """
+    key = _bundle_key(records)
+    with _recent_lock:
+        bundle = _recent.get(key)
+    if bundle is None:
+        kept = disk_cache().get_packed(key)
+        bundle = _unpack(kept) if kept is not None else None
+        if bundle is None:
+            bundle = build_bundle(records)
+            disk_cache().put_packed(key, _pack(bundle))
+    with _recent_lock:
+        _recent.pop(key, None)
+        _recent[key] = bundle
+        while len(_recent) > 2:  # the current index and the one before, as a served blog keeps them
+            del _recent[next(iter(_recent))]
+    return bundle
+
+
 def build_bundle(records: dict[str, str]) -> Bundle:
     """Index ``records`` (slug -> ``record_html``) with one run of the binary; the bundle, read into memory."""
     with tempfile.TemporaryDirectory(prefix="research-blog-search-") as folder:
@@ -139,7 +205,7 @@ def build_bundle(records: dict[str, str]) -> Bundle:
         files = {path.relative_to(output).as_posix(): path.read_bytes()
                  for path in sorted(output.rglob("*")) if path.is_file()}
     files = {name: data for name, data in files.items() if not _UNUSED.match(name)}
-    return Bundle(fingerprint(part for name, data in files.items() for part in (name, data))[:12], files)
+    return Bundle(_version_of(files), files)
 
 
 def records_of(posts: Iterable[Post]) -> dict[str, str]:
@@ -194,7 +260,7 @@ class IndexKeeper:
     def _build(self, generation: Hashable) -> Bundle | None:
         try:
             with self._app.app_context():
-                built = build_bundle(records_of(published().posts))
+                built = bundle_for(records_of(published().posts))
         except Exception as error:  # noqa: BLE001 - a failed index must not take the blog down: it is logged
             self.error = str(error)
             self._app.logger.error("The search index could not be built: %s", error)
