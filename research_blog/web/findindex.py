@@ -60,6 +60,7 @@ EXCLUDED = (".katex-html", ".headerlink", ".footnote-backref", ".bibliography", 
 _UNUSED = re.compile(r"^(pagefind-(component-)?ui|pagefind-modular-ui|pagefind-highlight|playground|wasm\.unknown\.)")
 _MATHML = re.compile(r'<span class="katex-mathml">.*?</span>(?=<span class="katex-html")', re.S)
 _TEX = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.S)
+EMPTY = "empty"  # the version of the index of a blog with no visible posts (it has no files)
 BUILD_SECONDS_LIMIT = 300  # a binary that hangs must not hold a thread (or a freeze) forever
 
 
@@ -182,15 +183,17 @@ def bundle_for(records: dict[str, str]) -> Bundle:
 
 
 def build_bundle(records: dict[str, str]) -> Bundle:
-    """Index ``records`` (slug -> ``record_html``) with one run of the binary; the bundle, read into memory."""
+    """Index ``records`` (slug -> ``record_html``) with one run of the binary; the bundle, read into memory.
+
+    No posts, no files: Pagefind refuses a folder without pages, and the search page needs no index to find nothing.
+    """
+    if not records:
+        return Bundle(EMPTY, {})
     with tempfile.TemporaryDirectory(prefix="research-blog-search-") as folder:
         site = Path(folder) / "site"
         for slug, page in records.items():
             (site / slug).mkdir(parents=True)
             (site / slug / "index.html").write_text(page, encoding="utf-8")
-        if not records:  # Pagefind refuses a folder without pages; an empty blog still gets a (useless) index
-            site.mkdir()
-            (site / "index.html").write_text("<html lang='en'><body></body></html>", encoding="utf-8")
         output = Path(folder) / "bundle"
         command = [str(executable()), "--site", str(site), "--output-path", str(output), "--force-language", "en",
                    "--exclude-selectors", ", ".join(EXCLUDED), "--silent"]

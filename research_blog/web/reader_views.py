@@ -35,11 +35,13 @@ def search():
     """
     visible = published()
     bundle = findindex.keeper().bundle(generation())
-    bundle_url = url_for("research_blog.search_file", version=bundle.version, name="pagefind.js") if bundle else None
+    bundle_url = (url_for("research_blog.search_file", version=bundle.version, name="pagefind.js")
+                  if bundle and bundle.files else None)
     page, status = render("search.html", categories=visible.categories, tags=visible.tags,
                           series={slug: visible.series_parts(slug)[0].series for slug in visible.series
                                   if visible.series_parts(slug)},
-                          bundle_url=bundle_url, index_error=findindex.keeper().error)
+                          bundle_url=bundle_url, nothing_indexed=bool(bundle and not bundle.files),
+                          index_error=findindex.keeper().error)
     response = Response(page, status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache" if bundle else "no-store"
     return response

@@ -167,8 +167,15 @@
     if (next < 0) { input.focus(); } else if (next < links.length) { links[next].focus(); }
   });
 
+  /* A blog with no posts yet has no index (data-bundle=""): every search finds nothing. */
+  var NOTHING = {
+    options: function () { return Promise.resolve(); }, init: function () {},
+    filters: function () { return Promise.resolve({}); },
+    search: function () { return Promise.resolve({ results: [] }); }
+  };
+
   function start(bundleUrl) {
-    return import(bundleUrl).then(function (module) {
+    return (bundleUrl ? import(bundleUrl) : Promise.resolve(NOTHING)).then(function (module) {
       pagefind = module;
       return pagefind.options({ baseUrl: form.dataset.root, excerptLength: 24 });
     }).then(function () {
@@ -195,7 +202,7 @@
           return response.text();
         }).then(function (page) {
           var again = new DOMParser().parseFromString(page, "text/html").querySelector(".search-form");
-          if (again && again.dataset.bundle) { resolve(again.dataset.bundle); }
+          if (again && "bundle" in again.dataset) { resolve(again.dataset.bundle); }
           else if (again && again.dataset.error) { reject(new Error(again.dataset.error)); }
           else { window.setTimeout(ask, 1000); }
         }).catch(reject);
@@ -205,7 +212,7 @@
   }
 
   input.value = parameters().get("q") || "";
-  var ready = form.dataset.bundle ? Promise.resolve(form.dataset.bundle) : waitForIndex();
+  var ready = "bundle" in form.dataset ? Promise.resolve(form.dataset.bundle) : waitForIndex();
   ready.then(start).catch(function (error) {
     status.textContent = "The search index could not be loaded (" + error.message + "). Every post is listed on the front page.";
   });
