@@ -80,7 +80,9 @@ def _math_as_words(body_html: str) -> str:
     """Each formula's MathML copy replaced by the words its TeX spells out (``\\operatorname{softmax}`` -> softmax)."""
     def words(found: re.Match) -> str:
         tex = _TEX.search(found.group(0))
-        return f"<span>{html.escape(' '.join(tex_words(html.unescape(tex.group(1)))))}</span>" if tex else ""
+        spelled = " ".join(tex_words(html.unescape(tex.group(1)))) if tex else ""
+        # A formula of symbols only stays visible as "…" in excerpts: "the gradient is … ." rather than "is .".
+        return f"<span>{html.escape(spelled) or '…'}</span>"
     return _MATHML.sub(words, body_html)
 
 

@@ -34,6 +34,8 @@
     var p = document.createElement("p");
     p.className = "post-card-summary search-excerpt";
     var parsed = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html").body;
+    // An excerpt is cut out of the text: say so where it stops mid-sentence.
+    if (!/[.!?…:]\s*$/.test(parsed.textContent)) { parsed.appendChild(document.createTextNode(" …")); }
     parsed.childNodes.forEach(function (node) {
       if (node.nodeName === "MARK") {
         var mark = document.createElement("mark");
