@@ -183,3 +183,21 @@ def test_keyboard_slash_focuses_the_box_and_arrows_walk_the_results(browser, ser
     assert page.locator("article.post h1").inner_text() == first
     assert errors == []
     page.context.close()
+
+
+def test_twenty_results_at_most_and_the_fragments_past_the_first_screen_load_on_scroll(browser, tmp_path):  # noqa: F811
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(25):
+        (folder / f"post-{number:02d}.md").write_text(
+            f'---\ntitle: "Post {number}"\ndate: 2024-01-{number + 1:02d}\nsummary: "One of many."\n'
+            f"category: Research\n---\n\nEvery post says manyword.\n" + "Filler prose. " * 40, encoding="utf-8")
+    for url in _serve_app(make_app(folder)):
+        page, errors, _ = open_page(browser, f"{url}/search/?q=manyword", viewport={"width": 1280, "height": 700})
+        page.wait_for_function("() => document.querySelector('.search-form').dataset.shown === 'manyword'")
+        assert page.locator(".search-result").count() == 8, "a screenful first"
+        assert "25 posts match" in page.locator("#search-status").inner_text()
+        page.locator(".search-result").last.scroll_into_view_if_needed()
+        page.wait_for_function("() => document.querySelectorAll('.search-result').length === 20")
+        assert errors == []
+        page.context.close()

@@ -16,6 +16,18 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var MAX_RESULTS = 20;
+  /* Each result shown costs a download of its post's fragment (a few KB): the first screenful
+     comes at once, the rest of the 20 when the reader scrolls near the end of the list. */
+  var FIRST_RESULTS = 8;
+  var more = document.createElement("div");
+  more.className = "search-more";
+  list.after(more);
+  var loadRest = null;
+  if (window.IntersectionObserver) {
+    new IntersectionObserver(function (entries) {
+      if (entries[0].isIntersecting && loadRest) { var load = loadRest; loadRest = null; load(); }
+    }, { rootMargin: "600px" }).observe(more);
+  }
   var pagefind = null;
   var latest = 0;  // the number of the last search started: an older one that ends later is dropped
   form.hidden = false;
@@ -106,15 +118,29 @@
       return Promise.resolve();
     }
     // An empty query with a filter lists the filter's posts (Pagefind's null search).
+    loadRest = null;
     return pagefind.search(query || null, { filters: filters }).then(function (found) {
       if (number !== latest || !found) { return; }
-      return Promise.all(found.results.slice(0, MAX_RESULTS).map(function (r) { return r.data(); }))
+      var wanted = found.results.slice(0, MAX_RESULTS);
+      var rest = wanted.slice(FIRST_RESULTS);
+      return Promise.all(wanted.slice(0, FIRST_RESULTS).map(function (r) { return r.data(); }))
         .then(function (results) {
           if (number !== latest) { return; }
           list.replaceChildren.apply(list, results.map(item));
           status.textContent = query ? describe(query, found.results.length)
             : found.results.length + (found.results.length === 1 ? " post" : " posts") + " in this selection.";
           form.dataset.shown = query;  // what the results are for (tests wait for it)
+          if (rest.length) {
+            loadRest = function () {
+              Promise.all(rest.map(function (r) { return r.data(); })).then(function (others) {
+                if (number === latest) { list.append.apply(list, others.map(item)); }
+              });
+            };
+            // Already near the end of the list (a tall window): the observer will not fire again.
+            if (!window.IntersectionObserver || more.getBoundingClientRect().top < window.innerHeight + 600) {
+              var load = loadRest; loadRest = null; load();
+            }
+          }
         });
     });
   }
