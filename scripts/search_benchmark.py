@@ -40,7 +40,7 @@ import corpus  # noqa: E402
 
 from research_blog import create_app  # noqa: E402
 from research_blog.state import generation, published  # noqa: E402
-from research_blog.web import findindex  # noqa: E402
+from research_blog.web import findindex, indexkeeper  # noqa: E402
 
 QUERIES = [("softmax", "variance"), ("attention", "entropy"), ("gradient", "posterior"), ("quantisation", "kernel"),
            ("distillation", "reward")]
@@ -128,7 +128,7 @@ def main(count: int) -> None:
         thread.start()
         try:
             with app.app_context():
-                findindex.keeper(app).bundle(generation(), wait=True)
+                indexkeeper.keeper(app).bundle(generation(), wait=True)
             loads = in_chromium(f"http://127.0.0.1:{server.server_port}")
         finally:
             server.shutdown()

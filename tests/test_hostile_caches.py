@@ -20,7 +20,7 @@ from research_blog.build.freeze import freeze_site
 from research_blog.render import cache as render_cache
 from research_blog.render import pipeline
 from research_blog.state import generation, state
-from research_blog.web import cards, findindex
+from research_blog.web import cards, indexkeeper
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def checked_and_served(cache: Path) -> tuple[int, str, str, bytes]:
     page = client.get("/attention/")
     assert page.status_code == 200
     with app.app_context():
-        bundle = findindex.keeper(app).bundle(generation(), wait=True)
+        bundle = indexkeeper.keeper(app).bundle(generation(), wait=True)
     search = (json.loads(bundle.files["pagefind-entry.json"])["languages"]["en"]["page_count"], sorted(
         name.split("/")[0] for name in bundle.files))
     return result.exit_code, result.output, page.get_data(as_text=True), search

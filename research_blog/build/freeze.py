@@ -21,7 +21,7 @@ from flask import Flask, url_for
 from . import outfolder, prepare
 from ..state import generation, state
 from .outfolder import MARKER  # noqa: F401 - re-exported: tests and tools look for it
-from ..web import findindex
+from ..web import findindex, indexkeeper
 from ..web.pagecache import PageCache
 from ..web.reader_views import READER_CONTENT_ENDPOINTS, reader_freeze_urls
 from .reuse import Reuse
@@ -133,7 +133,7 @@ def _freeze_into(app: Flask, build: Path, base_url: str | None, progress: Callab
     freezer = _blog_freezer(app)
     # The search page names the index's version: the index is built (on every core, in one run) first.
     try:
-        findindex.keeper(app).bundle(generation(), wait=True)
+        indexkeeper.keeper(app).bundle(generation(), wait=True)
     except findindex.SearchIndexError as error:
         raise FreezeError(f"{error}; nothing was published") from None
     reuse = Reuse(app, previous, build, digests, freezer.urlpath_to_filepath)

@@ -19,7 +19,10 @@ is a new version, hence new URLs), and the freeze writes the same files.
 
 One run of the binary rather than Pagefind's Python API: the API's service
 answers one request per 0.1 s poll, so adding a thousand posts one by one took
-minutes, where the binary indexes the folder on every core in about a second.
+minutes, where the binary indexes the folder on every core in a few seconds
+(BENCHMARKS.md). Pagefind's files vary in their bytes from run to run, so a
+bundle is kept under a key of the pages it indexed (``bundle_for``): the same
+posts keep one version. When and where bundles are built is indexkeeper.py's job.
 """
 
 from __future__ import annotations
@@ -34,17 +37,14 @@ import subprocess
 import tempfile
 import threading
 import zlib
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from flask import Flask, current_app
-
 from ..content.post import Post
 from ..render.cache import fingerprint
 from ..render.pipeline import disk_cache, render_all
-from ..state import published
 from .search import tex_words
 from .views import format_date
 
@@ -219,74 +219,3 @@ def records_of(posts: Iterable[Post]) -> dict[str, str]:
     # Every body is needed: render what is not cached yet on every core first.
     render_all([(post.body, "htmlAndMathml", post.library) for post in posts])
     return {post.slug: record_html(post) for post in posts}
-
-
-class IndexKeeper:
-    """The served blog's index: built in a background thread for each generation, never while a page waits.
-
-    ``bundle()`` answers at once with the index of the current generation, or
-    None while it is being built; the first ask starts the build. The last
-    built bundle is kept until the next replaces it, so a page asking for an
-    old version's files still gets them (a reader mid-search during an edit).
-    """
-
-    def __init__(self, app: Flask):
-        self._app = app
-        self._lock = threading.Lock()
-        self._bundles: dict[str, Bundle] = {}  # by version: the current one and the one before
-        self._current: tuple[Hashable, Bundle] | None = None
-        self._building: Hashable | None = None
-        self.error: str | None = None
-
-    def bundle(self, generation: Hashable, wait: bool = False) -> Bundle | None:
-        """The index of ``generation``; None while a background build runs, unless ``wait`` (a freeze)."""
-        with self._lock:
-            if self._current and self._current[0] == generation:
-                return self._current[1]
-            start = self._building != generation
-            if start:
-                self._building = generation
-        if wait:
-            built = self._build(generation)
-            if built is None:
-                raise SearchIndexError(self.error or "the search index could not be built")
-            return built
-        if start:
-            threading.Thread(target=self._build, args=(generation,), name="research-blog-search-index",
-                             daemon=True).start()
-        return None
-
-    def file(self, version: str, name: str) -> bytes | None:
-        """One file of a bundle built here (the current one or the one before), or None."""
-        with self._lock:
-            bundle = self._bundles.get(version)
-        return bundle.files.get(name) if bundle else None
-
-    def _build(self, generation: Hashable) -> Bundle | None:
-        try:
-            with self._app.app_context():
-                built = bundle_for(records_of(published().posts))
-        except Exception as error:  # noqa: BLE001 - a failed index must not take the blog down: it is logged
-            self.error = str(error)
-            self._app.logger.error("The search index could not be built: %s", error)
-            with self._lock:
-                if self._building == generation:
-                    self._building = None
-            return None
-        with self._lock:
-            self.error = None
-            previous = self._current[1] if self._current else None
-            self._bundles = {built.version: built, **({previous.version: previous} if previous else {})}
-            self._current = (generation, built)
-            if self._building == generation:
-                self._building = None
-        return built
-
-
-def keeper(app: Flask | None = None) -> IndexKeeper:
-    """The app's IndexKeeper (one per app, the embedding host's when embedded)."""
-    app = app or current_app._get_current_object()  # the app itself: the build thread has no context to proxy
-    found = app.extensions.get("research_blog_search_index")
-    if found is None:
-        found = app.extensions.setdefault("research_blog_search_index", IndexKeeper(app))
-    return found

@@ -11,7 +11,7 @@ from flask import Response, abort, current_app, url_for
 from ..content.published import Published
 from ..render.codeblocks import label_code_blocks
 from ..state import generation, published
-from . import assets, cards, feeds, findindex
+from . import assets, cards, feeds, indexkeeper
 from .sharing import share_data
 from .views import XML_MIMETYPE, _site_url_or_404, blueprint, cached_page, render
 
@@ -34,14 +34,14 @@ def search():
     until it is ready the page says so and its script asks for the page again.
     """
     visible = published()
-    bundle = findindex.keeper().bundle(generation())
+    bundle = indexkeeper.keeper().bundle(generation())
     bundle_url = (url_for("research_blog.search_file", version=bundle.version, name="pagefind.js")
                   if bundle and bundle.files else None)
     page, status = render("search.html", categories=visible.categories, tags=visible.tags,
                           series={slug: visible.series_parts(slug)[0].series for slug in visible.series
                                   if visible.series_parts(slug)},
                           bundle_url=bundle_url, nothing_indexed=bool(bundle and not bundle.files),
-                          index_error=findindex.keeper().error)
+                          index_error=indexkeeper.keeper().error)
     response = Response(page, status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache" if bundle else "no-store"
     return response
@@ -50,7 +50,7 @@ def search():
 @blueprint.route("/pagefind/<version>/<path:name>")
 def search_file(version: str, name: str):
     """One file of the search index (Pagefind's bundle), from memory, cached for good under its version."""
-    data = findindex.keeper().file(version, name)
+    data = indexkeeper.keeper().file(version, name)
     if data is None:
         abort(404)
     suffix = name[name.rfind("."):] if "." in name else ""
@@ -92,6 +92,6 @@ def reader_freeze_urls():
         yield "research_blog.card_image", {"slug": post.slug}
     for name in visible.series:
         yield "research_blog.series_feed", {"name": name}
-    bundle = findindex.keeper().bundle(generation(), wait=True)
+    bundle = indexkeeper.keeper().bundle(generation(), wait=True)
     for name in bundle.files:
         yield "research_blog.search_file", {"version": bundle.version, "name": name}
