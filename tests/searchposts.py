@@ -16,6 +16,7 @@ DRAFT = "draftonlyword"           # a draft's body
 SCHEDULED = "futureonlyword"      # the body of a post dated in the future
 SHARED = "capybara"               # in a Research post and an Optimisation post: the filters tell them apart
 HOSTILE_TITLE = "<img src=x onerror=alert(1)> Escaped"
+TITLE_WORD = "ocelot"              # the title of one post, and three times in the body of another
 
 _MAIN = f"""---
 title: "Searchable things"
@@ -51,7 +52,7 @@ Where the section about crossings goes on for a while, with plain words.
 
 ## Another section
 
-Nothing to see.
+Nothing to see, except an {TITLE_WORD}, another {TITLE_WORD} and a third {TITLE_WORD}.
 """
 
 _BIB = f"""@article{{smith2020,
@@ -105,11 +106,22 @@ The {SCHEDULED} text.
 """
 
 
+_TITLED = f"""---
+title: "The {TITLE_WORD.capitalize()} post"
+date: 2024-01-15
+summary: "Short."
+category: Research
+---
+
+Nothing else here.
+"""
+
+
 def write_search_posts(folder: Path) -> Path:
     """Write the posts into ``folder`` (created); return it."""
     (folder / "figures").mkdir(parents=True, exist_ok=True)
     (folder / "figures" / "none.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
     for name, text in (("searchable.md", _MAIN), ("refs.bib", _BIB), ("other.md", _OTHER),
-                       ("hostile.md", _HOSTILE), ("draft.md", _DRAFT), ("later.md", _SCHEDULED)):
+                       ("hostile.md", _HOSTILE), ("titled.md", _TITLED), ("draft.md", _DRAFT), ("later.md", _SCHEDULED)):
         (folder / name).write_text(text, encoding="utf-8")
     return folder

@@ -107,6 +107,14 @@ def test_a_query_for_a_headings_words_links_to_that_section(browser, site_name, 
     page.context.close()
 
 
+def test_a_title_match_comes_before_body_matches(browser, served):  # noqa: F811
+    page, errors, _ = _search_page(browser, served, words.TITLE_WORD)
+    page.wait_for_function("q => document.querySelector('.search-form').dataset.shown === q", arg=words.TITLE_WORD)
+    assert [r["title"] for r in _results(page)] == ["The Ocelot post", "Searchable things"]
+    assert errors == []
+    page.context.close()
+
+
 @pytest.mark.parametrize("site_name", SITES)
 def test_a_filter_narrows_the_results_and_goes_into_the_address(browser, site_name, request):  # noqa: F811
     site = request.getfixturevalue(site_name)
