@@ -1,25 +1,27 @@
-"""How big the search index gets and how fast results come, for a blog of N posts.
+"""What the Pagefind search costs at N posts: index size, bytes per query, time to results, build times.
 
-Usage: ``python scripts/search_benchmark.py [N] [--distinct]`` (default 1000). It
-writes N posts into a temporary folder (the shipped posts cycled, each with a new
-title and a paragraph of 60 made-up words no other post uses), builds
-/search-index.json (the posts' text) through the app, then opens /search/ in
-Debian's chromium and times: the page until it is ready to search; lunr.js building
-the index, alone in a fresh page (search.js's own ``build``, with search.js itself
-blocked so nothing has warmed V8 up); and, in the page, from setting the query to
-the results being in the DOM (search.js answers the input event synchronously).
+Usage: ``python scripts/search_benchmark.py [N]`` (default 1000), on the corpus of
+scripts/corpus.py (the freeze benchmark's posts). It measures, in one run:
 
-Cycled posts share most of their words, which gzip loves; ``--distinct`` is the
-other extreme: each made-up word is used four times, so every post's 40 body
-words are its own and the vocabulary is as large as it can get.
+* the served blog: from the first request for /search/ (renders cached, as on a
+  server that has shown its posts) until the page names a ready index, with the
+  index built in the background; and the same with no render cached (cold);
+* the index: files and bytes on disk, and the time to index the posts' pages
+  (``findindex.build_bundle``), which is what the index adds to a cold freeze;
+* ``flask freeze`` after editing one post, median of 3, with the render cache of
+  a cold freeze before it (the whole freeze, index included);
+* in Debian's chromium, five times in a fresh browser context (nothing cached):
+  from opening ``/search/?q=...`` to the results in the page (the page's own
+  ``performance.now()``, navigation start being 0), and the bytes fetched from
+  /pagefind/ for that first query and for a second query typed into the same page,
+  counted gzipped (Pagefind's index files are gzipped already; its JavaScript and
+  JSON as a host that compresses them sends them).
 """
 
 from __future__ import annotations
 
 import gzip
 import logging
-import random
-import re
 import statistics
 import sys
 import tempfile
@@ -31,96 +33,124 @@ from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import benchmark  # noqa: E402
+import corpus  # noqa: E402
 
 from research_blog import create_app  # noqa: E402
+from research_blog.state import generation, published  # noqa: E402
+from research_blog.web import findindex, indexkeeper  # noqa: E402
 
-SEARCH_JS = ROOT / "static" / "research_blog" / "js" / "search.js"
-_BUILD = re.compile(r"^  function build\(payload\) \{\n.*?^  \}$", re.M | re.S)
-QUERIES = ["policy", "advantage estimate", "leave-one-out baseline", "rectified flow", "attention mask", "kl", "optim"]
-_SERIES_LINES = re.compile(r"^(series|series_part):.*\n", re.M)
-
-
-def write_posts(folder: Path, count: int, distinct: bool = False) -> None:
-    shipped = sorted((ROOT / "pages").glob("*.md"))
-    rng = random.Random(11)
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    for number in range(count):
-        source = shipped[number % len(shipped)].read_text(encoding="utf-8")
-        text = _SERIES_LINES.sub("", source)
-        text = re.sub(r'^title: "?(.*?)"?$', lambda m, n=number: f'title: "{m.group(1)} ({n})"', text, count=1, flags=re.M)
-        made_up = ["".join(rng.choice(letters) for _ in range(rng.randint(4, 11))) for _ in range(60)]
-        words = " ".join(made_up * (4 if distinct else 1))
-        (folder / f"post-{number:04d}.md").write_text(text + f"\n\n{words}.\n", encoding="utf-8")
-    (folder / "figures").symlink_to(ROOT / "pages" / "figures")
+QUERIES = [("softmax", "variance"), ("attention", "entropy"), ("gradient", "posterior"), ("quantisation", "kernel"),
+           ("distillation", "reward")]
+LOADS = 5
+# Records when the results are in: search.js sets data-shown on the form once they are.
+RECORD_RESULTS = """
+new MutationObserver(() => {
+  const form = document.querySelector('.search-form');
+  if (form && form.dataset.shown && !window.__resultsAt) { window.__resultsAt = performance.now(); }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-shown']});
+"""
 
 
-def build_in_fresh_page(browser, url: str) -> float:
-    """Milliseconds lunr.js takes to index /search-index.json, measured inside the page."""
-    page = browser.new_page()
-    page.route("**/search.js", lambda route: route.abort())
-    page.goto(url)
-    page.wait_for_function("window.lunr !== undefined")
-    build = _BUILD.search(SEARCH_JS.read_text(encoding="utf-8")).group(0)
-    index_url = page.locator(".search-form").get_attribute("data-index")
-    elapsed = page.evaluate(f"""async url => {{
-        {build}
-        const payload = await (await fetch(url)).json();
-        const started = performance.now();
-        build(payload);
-        return performance.now() - started;
-    }}""", index_url)
-    page.close()
-    return elapsed
+def gzipped_size(url: str, body: bytes) -> int:
+    path = url.split("?")[0]
+    if path.endswith((".js", ".json")):
+        return len(gzip.compress(body, 6))
+    return len(body)  # .pf_fragment, .pf_index, .pf_meta, .pf_filter, wasm.*.pagefind: gzip files already
 
 
-def measure_in_chromium(url: str) -> tuple[float, list[float], list[float]]:
+def ready_seconds(app) -> float:
+    """From the first /search/ request to the page naming a ready index (built in the background)."""
+    client = app.test_client()
+    started = time.perf_counter()
+    while b"data-bundle=" not in client.get("/search/").data:
+        time.sleep(0.02)
+    return time.perf_counter() - started
+
+
+def in_chromium(base: str) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
+    loads = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        started = time.perf_counter()
-        page.goto(url)
-        page.wait_for_selector(".search-form[data-state=ready]", timeout=120_000)
-        ready = time.perf_counter() - started
-        timings = []
-        for query in QUERIES * 5:
-            timings.append(page.evaluate("""q => {
-                const input = document.getElementById('search-q');
-                const t = performance.now();
-                input.value = q;
-                input.dispatchEvent(new Event('input', {bubbles: true}));
-                return performance.now() - t;
-            }""", query))
-        builds = [build_in_fresh_page(browser, url) for _ in range(5)]
+        for first, second in QUERIES[:LOADS]:
+            context = browser.new_context()
+            context.add_init_script(RECORD_RESULTS)
+            page = context.new_page()
+            fetched: list[tuple[str, int]] = []
+            page.on("response", lambda r, f=fetched: f.append((r.url, gzipped_size(r.url, r.body())))
+                    if "/pagefind/" in r.url else None)
+            page.goto(f"{base}/search/?q={first}")
+            page.wait_for_function("() => window.__resultsAt !== undefined", timeout=60_000)
+            page.wait_for_load_state("networkidle")
+            at = page.evaluate("window.__resultsAt")
+            first_bytes = sum(size for _, size in fetched)
+            fetched.clear()
+            page.fill("#search-q", second)
+            page.wait_for_function("q => document.querySelector('.search-form').dataset.shown === q", arg=second)
+            page.wait_for_load_state("networkidle")
+            loads.append({"ms": at, "first": first_bytes, "next": sum(size for _, size in fetched)})
+            context.close()
         browser.close()
-    return ready, builds, timings
+    return loads
 
 
-def main(count: int, distinct: bool) -> None:
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request would bury the figures
+def main(count: int) -> None:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as tmp:
-        write_posts(Path(tmp), count, distinct)
-        app = create_app({"BLOG_CONTENT_DIR": tmp, "BLOG_SITE_URL": "http://127.0.0.1", "BLOG_AUTO_RELOAD": False})
-        started = time.perf_counter()
-        body = app.test_client().get("/search-index.json").data
-        built = time.perf_counter() - started
-        print(f"{count} posts{' (distinct words)' if distinct else ''}: search-index.json in {built:.1f} s (posts rendered on the way), "
-              f"{len(body) / 1e6:.2f} MB raw, {len(gzip.compress(body, 6)) / 1e6:.2f} MB gzipped")
+        work = Path(tmp)
+        blog, cache = work / "posts", work / "cache"
+        corpus.write_for_blog(count, blog)
+        config = {"BLOG_CONTENT_DIR": str(blog), "BLOG_SITE_URL": "http://127.0.0.1", "BLOG_AUTO_RELOAD": False,
+                  "BLOG_RENDER_CACHE": str(cache)}
+        cold = ready_seconds(create_app(config))  # renders every post on the way
+        app = create_app(config)
+        with app.app_context():
+            records = findindex.records_of(published().posts)
+            started = time.perf_counter()
+            bundle = findindex.build_bundle(records)  # the indexing itself, nothing kept
+            indexing = time.perf_counter() - started
+            key = findindex._bundle_key(records)
+        # Forget the index the cold run kept (on disk and in memory), not the renders.
+        (cache / key[:2] / f"{key}.json.z").unlink()
+        findindex._recent.clear()
+        warm = ready_seconds(create_app(config))
+        size = sum(len(data) for data in bundle.files.values())
+        print(f"{count} posts: index {len(bundle.files)} files, {size / 1e6:.2f} MB on disk; "
+              f"pagefind indexes them in {indexing:.2f} s")
+        print(f"served: index ready {warm:.2f} s after the first /search/ (renders cached), {cold:.1f} s with none cached")
+
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            ready, builds, timings = measure_in_chromium(f"http://127.0.0.1:{server.server_port}/search/")
+            with app.app_context():
+                indexkeeper.keeper(app).bundle(generation(), wait=True)
+            loads = in_chromium(f"http://127.0.0.1:{server.server_port}")
         finally:
             server.shutdown()
-    print(f"search page ready (text downloaded and indexed by lunr.js) in {ready * 1000:.0f} ms")
-    print(f"lunr.js builds the index in a fresh page: median {statistics.median(builds):.0f} ms, "
-          f"max {max(builds):.0f} ms over {len(builds)} pages")
-    print(f"query -> results in the DOM: median {statistics.median(timings):.1f} ms, max {max(timings):.1f} ms "
-          f"over {len(timings)} queries")
+        times = [load["ms"] for load in loads]
+        firsts = [load["first"] / 1e3 for load in loads]
+        nexts = [load["next"] / 1e3 for load in loads]
+        each = ", ".join(f"{ms:.0f}" for ms in times)
+        print(f"open /search/?q=... to results: median {statistics.median(times):.0f} ms (each: {each})")
+        print(f"downloaded from /pagefind/, gzipped: first query median {statistics.median(firsts):.0f} KB, "
+              f"next query median {statistics.median(nexts):.1f} KB")
+
+        out = work / "site"
+        seconds, _ = benchmark.freeze(blog, out, cache, work / "report.json")
+        print(f"cold flask freeze (renders cached by the served runs above): {seconds:.1f} s")
+        edits = []
+        for round_ in range(3):
+            benchmark.edit_one_post(blog, round_)
+            edits.append(benchmark.freeze(blog, out, cache, work / "report.json")[0])
+        print(f"flask freeze after editing one post: median {statistics.median(edits):.2f} s "
+              f"({', '.join(f'{s:.2f}' for s in edits)})")
 
 
 if __name__ == "__main__":
     numbers = [arg for arg in sys.argv[1:] if arg.isdigit()]
-    main(int(numbers[0]) if numbers else 1000, "--distinct" in sys.argv)
+    main(int(numbers[0]) if numbers else 1000)

@@ -63,7 +63,7 @@ assets = f"/blog/assets/{version()}"
 for needed in ["/blog/a-hosts-post/", "/blog/a-hosts-post/figures/square.svg", f"{assets}/css/site.css",
                f"{assets}/katex/katex.min.css", f"{assets}/katex/fonts/KaTeX_Main-Regular.woff2",
                f"{assets}/favicon.svg", f"{assets}/highlight.css", "/blog/tags/flow-matching/", "/blog/feed.xml",
-               "/blog/search/", f"{assets}/js/search.js", f"{assets}/js/lunr.min.js"]:
+               "/blog/search/", f"{assets}/js/search.js"]:
     assert needed in visited, (needed, sorted(visited))
 page = app.test_client().get("/blog/a-hosts-post/").get_data(as_text=True)
 assert 'class="katex"' in page and '<span class="k">def</span>' in page
@@ -95,7 +95,7 @@ def test_the_wheel_carries_templates_static_files_katex_and_posts(built):
                    "research_blog/static/research_blog/katex/katex.min.css",
                    "research_blog/static/research_blog/katex/fonts/KaTeX_Main-Regular.woff2",
                    "research_blog/static/research_blog/favicon.svg", "research_blog/vendor/katex.min.js",
-                   "research_blog/static/research_blog/js/lunr.min.js", "research_blog/static/research_blog/js/search.js",
+                   "research_blog/static/research_blog/js/search.js",
                    "research_blog/templates/research_blog/search.html",
                    "research_blog/pages/ppo.md", "research_blog/pages/figures/ppo-clip.svg",
                    "research_blog/pages/references.bib", "research_blog/static/research_blog/js/copy.js"]:

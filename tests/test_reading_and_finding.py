@@ -1,4 +1,4 @@
-"""Series navigation, search index, code labels, share meta and cards, related posts (server side)."""
+"""Series navigation, the search page, code labels, share meta and cards, related posts (server side)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ import random
 import re
 import xml.etree.ElementTree as ET
 
-import lunrjs
 from conftest import ASSETS, make_app
 from PIL import Image, ImageColor
 
 from research_blog.render.codeblocks import label_code_blocks
 from research_blog.render.pipeline import render_markdown
 from research_blog.web import cards
-from research_blog.web.search import body_words, distinctive_words, tex_words
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -65,68 +63,15 @@ def test_each_series_has_its_own_feed():
     assert make_app(BLOG_SITE_URL=None).test_client().get("/series/optimisers/feed.xml").status_code == 404
 
 
-def test_search_index_holds_exactly_the_public_posts(client):
-    payload = client.get("/search-index.json").get_json()
-    slugs = {doc[0] for doc in payload["docs"]}
-    assert slugs == {"attention", "scholarly", "series-part-one", "series-part-two"}, "no drafts, no scheduled posts"
-    assert payload["docs"][0][0] == "attention"
-    found = lunrjs.search(payload, "adam", "bias")
-    assert found[0][0] == "series-part-two"
-    assert found[1] == ["series-part-two"], "headings"
-
-
-def test_search_index_holds_each_posts_text_field_by_field_for_lunr_js(client):
-    payload = client.get("/search-index.json").get_json()
-    assert payload["version"] == 2 and "index" not in payload, "the browser builds the index"
-    assert payload["fields"] == [{"name": "title", "boost": 10}, {"name": "tags", "boost": 6}, {"name": "summary", "boost": 4},
-                                 {"name": "headings", "boost": 3}, {"name": "body", "boost": 1}]
-    assert len(payload["documents"]) == len(payload["docs"])
-    part_two = payload["documents"][[doc[0] for doc in payload["docs"]].index("series-part-two")]
-    title, tags, summary, headings, body = part_two
-    assert title == "Optimisers part 2: Adam" and "adam" in tags.lower().split()
-    assert summary.startswith("Adam") and "bias" in headings.lower()
-    assert 0 < len(body.split()) <= 40 and "adam" in body.split()
-
-
-def test_search_js_gives_lunr_js_each_fields_boost():
-    def ranked(title_boost: int, body_boost: int) -> list[str]:
-        payload = {"fields": [{"name": "title", "boost": title_boost}, {"name": "body", "boost": body_boost}],
-                   "documents": [["zebra", "other words entirely"], ["a horse", "zebra zebra crossing"]],
-                   "docs": [["in-title"], ["in-body"]]}
-        return lunrjs.search(payload, "zebra")[0]
-
-    assert ranked(10, 1) == ["in-title", "in-body"]
-    assert ranked(1, 10) == ["in-body", "in-title"]
-
-
-def test_shown_drafts_are_searchable_only_while_writing():
-    payload = make_app(BLOG_SHOW_DRAFTS=True).test_client().get("/search-index.json").get_json()
-    assert "draft-idea" in {doc[0] for doc in payload["docs"]}
-
-
-def test_math_is_indexed_by_its_words_and_code_by_its_identifiers():
-    assert tex_words(r"\operatorname{softmax}\!\left(\frac{QK^\top}{\sqrt{d}}\right) V") == ["softmax", "QK"]
-    html = render_markdown("The **loss** is $\\operatorname{KL}(p \\| q)$.\n\n```python\nregister_buffer(x)\n```\n").html
-    words = body_words(html)
-    assert "loss" in words and "kl" in words and "register_buffer" in words
-    assert "operatorname" not in words and "mathml" not in " ".join(words) and "x" not in words
-
-
-def test_the_body_keeps_its_most_distinctive_words():
-    from collections import Counter
-
-    bodies = [Counter(common=5, rare=1), Counter(common=1, other=1, often=3), Counter(common=2)]
-    assert distinctive_words(bodies, keep=1) == [["rare"], ["often"], ["common"]]
-
-
 def test_search_page_without_javascript_links_categories_and_tags(client):
     html = client.get("/search/").get_data(as_text=True)
     noscript = html[html.index("<noscript>"):html.index("</noscript>")]
     assert "Search needs JavaScript" in noscript
     assert 'href="/category/optimisation/"' in noscript and 'href="/tags/adam/"' in noscript
-    assert 'data-index="/search-index.json"' in html and 'data-root="/"' in html
+    assert 'href="/series/optimisers/"' in noscript
+    assert 'data-root="/"' in html
     assert re.search(r'<form class="search-form"[^>]* hidden', html), "no box that cannot work without JavaScript"
-    assert re.search(rf'<script src="/{ASSETS}/js/lunr.min.js" defer>', html)
+    assert re.search(rf'<script src="/{ASSETS}/js/search.js" defer>', html)
     assert 'action="/search/"' in client.get("/").get_data(as_text=True), "a search box in the header"
 
 
@@ -290,11 +235,12 @@ def test_freeze_writes_search_cards_and_series_feeds_under_a_sub_path(tmp_path):
 
     out = tmp_path / "site"
     freeze_site(make_app(), out, "https://user.github.io/research/")
-    for needed in ("search/index.html", "search-index.json", "series/optimisers/feed.xml", "attention/card.png"):
+    for needed in ("search/index.html", "series/optimisers/feed.xml", "attention/card.png"):
         assert (out / needed).is_file(), needed
     search = (out / "search" / "index.html").read_text()
-    assert 'data-index="/research/search-index.json"' in search and 'data-root="/research/"' in search
-    assert "draft-idea" not in (out / "search-index.json").read_text()
+    bundle = re.search(r'data-bundle="/research/pagefind/(\w+)/pagefind.js"', search)
+    assert bundle and 'data-root="/research/"' in search
+    assert (out / "pagefind" / bundle.group(1) / "pagefind-entry.json").is_file()
     post = (out / "attention" / "index.html").read_text()
     assert 'content="https://user.github.io/research/attention/card.png"' in post
     visited, broken = crawl(file_fetcher(out, "/research/"), ["/research/", "/research/search/"])
@@ -306,12 +252,5 @@ def test_embedded_search_points_into_the_prefix():
 
     client = make_host().test_client()
     html = client.get("/blog/search/").get_data(as_text=True)
-    assert 'data-index="/blog/search-index.json"' in html and 'data-root="/blog/"' in html
-    assert client.get("/blog/search-index.json").status_code == 200
+    assert 'data-root="/blog/"' in html
     assert client.get("/blog/attention/card.png").status_code == 200
-
-
-def test_a_blog_with_nothing_public_has_an_empty_search_index(tmp_path):
-    payload = make_app(tmp_path).test_client().get("/search-index.json").get_json()
-    assert payload["docs"] == [] and payload["documents"] == [] and len(payload["fields"]) == 5
-    assert lunrjs.search(payload, "anything") == [[]]

@@ -19,10 +19,11 @@ from urllib.parse import urlsplit
 from flask import Flask, url_for
 
 from . import outfolder, prepare
-from ..state import state
+from ..state import generation, state
 from .outfolder import MARKER  # noqa: F401 - re-exported: tests and tools look for it
 from ..web.livereload import LIVE_RELOAD_ENDPOINTS
 from ..web.livereload import switch_off as switch_off_live_reload
+from ..web import findindex, indexkeeper
 from ..web.pagecache import PageCache
 from ..web.reader_views import READER_CONTENT_ENDPOINTS, reader_freeze_urls
 from .reuse import Reuse
@@ -132,6 +133,11 @@ def _freeze_into(app: Flask, build: Path, base_url: str | None, progress: Callab
     if base_url:
         app.config["BLOG_SITE_URL"] = base_url
     freezer = _blog_freezer(app)
+    # The search page names the index's version: the index is built (on every core, in one run) first.
+    try:
+        indexkeeper.keeper(app).bundle(generation(), wait=True)
+    except findindex.SearchIndexError as error:
+        raise FreezeError(f"{error}; nothing was published") from None
     reuse = Reuse(app, previous, build, digests, freezer.urlpath_to_filepath)
     freezer.reused_endpoints = reuse.endpoints
     # Frozen-Flask's own generators, then ours, each less the URLs whose files are reused.

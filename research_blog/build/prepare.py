@@ -1,4 +1,4 @@
-"""Before a freeze: every post's render, search words and share card, made at once on every core.
+"""Before a freeze: every post's render and share card, made at once on every core.
 
 A freeze asks for each of these one page at a time, in one process. Made here
 first, in one pool of worker processes, they are all in the caches by the time
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from ..web import cards, search
+from ..web import cards
 from ..content.collection import Loaded
 from ..state import published
 from ..web.feeds import FEED_SIZE
@@ -22,9 +22,9 @@ _drawing: Later = DONE
 
 
 def prepare_freeze(loaded: Loaded) -> None:
-    """Render every post (pages and feeds), find its search words and draw its card, in parallel.
+    """Render every post (pages and feeds) and draw its card, in parallel.
 
-    Returns once the renders and search words are in; the workers go on drawing
+    Returns once the renders are in; the workers go on drawing
     the cards while this process checks the posts and writes their pages, which
     need no card (``cards_drawn`` waits for them, ``stop`` drops them).
     """
@@ -35,7 +35,7 @@ def prepare_freeze(loaded: Loaded) -> None:
     feeds = [(post.body, "mathml", post.library) for post in in_feeds]
     site_name = current_app.config["BLOG_TITLE"]
     wanted = cards.undrawn([(post.title, series_line(visible, post), site_name) for post in visible.posts])
-    _drawing = render_all(pages + feeds, derive=search.words_of_render, keep_derived=search.keep_words,
+    _drawing = render_all(pages + feeds,
                           also=[(cards.draw, card) for card in wanted],
                           keep_also=lambda job, png: cards.keep_drawn(job[1], png), also_in_background=True)
 

@@ -10,9 +10,11 @@ What a page depends on is kept coarse on purpose, so it cannot be wrong:
   versions, the URL rules, the settings, and the *listing* of the site, which
   is every visible post's front matter, reading time and place (a new post, a
   changed title or a tag edit therefore rebuilds every page);
-* a post page, and the feeds and search index, also: the text of the bodies
-  they show. An edit to one post's body rebuilds its page, the feeds it is in
-  and the search index, and nothing else.
+* a post page, and the feeds, also: the text of the bodies they show. An edit
+  to one post's body rebuilds its page and the feeds it is in, and nothing else;
+* a file of the search index: nothing more, since its URL holds the version of
+  the whole index (findindex.py), which a changed body changes; the search page,
+  which names that version, is always written.
 * a copied file (a figure, a host's static file): its bytes. Its size and
   time would miss a file replaced by another of the same size and time (a
   copy that keeps times, an rsync, a checkout), and hashing is cheap beside
@@ -112,8 +114,8 @@ class PageDigests:
             return [_body(post) for post in self._posts[:FEED_SIZE]]
         if endpoint == "research_blog.series_feed":
             return [_body(post) for post in visible.series_parts(values.get("name", ""))]
-        if endpoint == "research_blog.search_index":
-            return [_body(post) for post in self._posts]
+        if endpoint == "research_blog.search":
+            return None  # it names the search index's version, which every body decides: always written
         if endpoint == "research_blog.figure":
             return self._file(self._figures_dir / values.get("filename", ""))
         if endpoint == "static" and self._static_folder:

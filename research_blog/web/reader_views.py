@@ -6,42 +6,57 @@ and the rest work served, frozen and under a prefix like every other page.
 
 from __future__ import annotations
 
-import json
-
-from flask import Response, abort, current_app
+from flask import Response, abort, current_app, url_for
 
 from ..content.published import Published
 from ..render.codeblocks import label_code_blocks
-from ..render.pipeline import render_all
-from ..state import public_posts, published
-from . import cards, feeds
-from .search import search_payload
+from ..state import generation, published
+from . import assets, cards, feeds, indexkeeper
 from .sharing import share_data
 from .views import XML_MIMETYPE, _site_url_or_404, blueprint, cached_page, render
 
 # Endpoints whose URLs come from the content (see views.CONTENT_ENDPOINTS).
-READER_CONTENT_ENDPOINTS = frozenset({"research_blog.series_feed", "research_blog.card_image"})
+# The search index's files too: their URLs carry the index's version, which only the content decides.
+READER_CONTENT_ENDPOINTS = frozenset({"research_blog.series_feed", "research_blog.card_image",
+                                      "research_blog.search_file"})
+_MIMETYPES = {".js": "text/javascript", ".json": "application/json"}  # the rest: Pagefind's binary files
 
 blueprint.add_app_template_global(share_data, "research_blog_share")
 blueprint.add_app_template_filter(label_code_blocks, "research_blog_code_labels")
 
 
 @blueprint.route("/search/")
-@cached_page()
 def search():
-    """The search page: results appear as the reader types (static/research_blog/js/search.js)."""
+    """The search page: the query in the address runs on load (static/research_blog/js/search.js).
+
+    It names the index's current version (the folder of its files), so it is not
+    kept in the page cache: a served blog builds the index in the background, and
+    until it is ready the page says so and its script asks for the page again.
+    """
     visible = published()
-    return render("search.html", categories=visible.categories, tags=visible.tags)
+    bundle = indexkeeper.keeper().bundle(generation())
+    bundle_url = (url_for("research_blog.search_file", version=bundle.version, name="pagefind.js")
+                  if bundle and bundle.files else None)
+    page, status = render("search.html", categories=visible.categories, tags=visible.tags,
+                          series={slug: visible.series_parts(slug)[0].series for slug in visible.series
+                                  if visible.series_parts(slug)},
+                          bundle_url=bundle_url, nothing_indexed=bool(bundle and not bundle.files),
+                          index_error=indexkeeper.keeper().error)
+    response = Response(page, status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-cache" if bundle else "no-store"
+    return response
 
 
-@blueprint.route("/search-index.json")
-@cached_page("application/json")
-def search_index():
-    """The text of every visible post that lunr.js indexes in the browser, built once per content version."""
-    posts = public_posts()
-    # The index reads every post's HTML: render what is not cached yet on every core first.
-    render_all([(post.body, "htmlAndMathml", post.library) for post in posts])
-    return json.dumps(search_payload(posts), ensure_ascii=False, separators=(",", ":")), 200
+@blueprint.route("/pagefind/<version>/<path:name>")
+def search_file(version: str, name: str):
+    """One file of the search index (Pagefind's bundle), from memory, cached for good under its version."""
+    data = indexkeeper.keeper().file(version, name)
+    if data is None:
+        abort(404)
+    suffix = name[name.rfind("."):] if "." in name else ""
+    response = Response(data, mimetype=_MIMETYPES.get(suffix, "application/octet-stream"))
+    response.headers["Cache-Control"] = assets.CACHE_FOREVER
+    return response
 
 
 @blueprint.route("/series/<name>/feed.xml")
@@ -77,3 +92,6 @@ def reader_freeze_urls():
         yield "research_blog.card_image", {"slug": post.slug}
     for name in visible.series:
         yield "research_blog.series_feed", {"name": name}
+    bundle = indexkeeper.keeper().bundle(generation(), wait=True)
+    for name in bundle.files:
+        yield "research_blog.search_file", {"version": bundle.version, "name": name}

@@ -9,10 +9,12 @@ from markupsafe import escape
 from werkzeug.utils import redirect
 
 # No inline or third-party script anywhere. KaTeX's HTML sizes glyph boxes with
-# inline style attributes, so those (and only those) are allowed.
+# inline style attributes, so those (and only those) are allowed. The search
+# (Pagefind) runs WebAssembly, which browsers compile only under
+# 'wasm-unsafe-eval': it allows compiling WebAssembly, and no JavaScript eval.
 _POLICY = [
     "default-src 'self'",
-    "script-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",

@@ -1,125 +1,247 @@
-/* Search as you type, with lunr.js over the posts' text the blog serves (search-index.json).
-   The index is built here, once, as soon as the text arrives: the reader's first keystroke
-   then only searches. The form says where the text and the blog's root are (data-index,
-   data-root), so the same file works served, frozen at any sub-path and under a prefix. */
+/* The search page: Pagefind's index, queried from the address and as the reader types.
+
+   The form names the index's pagefind.js (data-bundle, under a version that changes with the
+   index) and the blog's root (data-root), so the same file works served, frozen at any sub-path
+   and under a prefix. pagefind.js loads only the fragments of the index that hold the query's
+   words. Results are built with DOM calls: a post's title is text, and an excerpt keeps Pagefind's
+   <mark> elements and nothing else, whatever the post says. While a served blog is still building
+   its index, the page has no data-bundle: the script asks for the page again until it has one. */
 (function () {
   "use strict";
   var form = document.querySelector(".search-form");
-  if (!form || !window.lunr) { return; }
+  if (!form || !window.fetch) { return; }
   var input = form.querySelector("input[name=q]");
+  var filtersBox = form.querySelector(".search-filters");
+  var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
-  var index = null;
-  var docs = [];
   var MAX_RESULTS = 20;
+  /* Each result shown costs a download of its post's fragment (a few KB): the first screenful
+     comes at once, the rest of the 20 when the reader scrolls near the end of the list. */
+  var FIRST_RESULTS = 8;
+  var more = document.createElement("div");
+  more.className = "search-more";
+  list.after(more);
+  var loadRest = null;
+  if (window.IntersectionObserver) {
+    new IntersectionObserver(function (entries) {
+      if (entries[0].isIntersecting && loadRest) { var load = loadRest; loadRest = null; load(); }
+    }, { rootMargin: "600px" }).observe(more);
+  }
+  var pagefind = null;
+  var latest = 0;  // the number of the last search started: an older one that ends later is dropped
   form.hidden = false;
 
-  /* payload.documents[n] holds post n's text for each of payload.fields, in their order;
-     the post's ref is n, its position in payload.docs too. */
-  function build(payload) {
-    return lunr(function () {
-      var builder = this;
-      payload.fields.forEach(function (field) { builder.field(field.name, { boost: field.boost }); });
-      payload.documents.forEach(function (texts, n) {
-        var doc = { id: String(n) };
-        payload.fields.forEach(function (field, i) { doc[field.name] = texts[i]; });
-        builder.add(doc);
-      });
+  function parameters() { return new URLSearchParams(window.location.search); }
+
+  function chosenFilters() {
+    var filters = {};
+    selects.forEach(function (select) { if (select.value) { filters[select.dataset.filter] = select.value; } });
+    return filters;
+  }
+
+  /* Pagefind's excerpt is HTML: its text escaped, the matched words in <mark>. It is parsed in an
+     inert document and copied over as text and <mark> only. */
+  function excerpt(html) {
+    var p = document.createElement("p");
+    p.className = "post-card-summary search-excerpt";
+    var parsed = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html").body;
+    // An excerpt is cut out of the text: say so where it stops mid-sentence.
+    if (!/[.!?…:]\s*$/.test(parsed.textContent)) { parsed.appendChild(document.createTextNode(" …")); }
+    parsed.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        p.appendChild(mark);
+      } else {
+        p.appendChild(document.createTextNode(node.textContent));
+      }
     });
+    return p;
   }
 
-  function tokens(text) {
-    return lunr.tokenizer(text).map(function (token) { return token.toString(); })
-      .filter(function (word) { return /[\p{L}\p{N}]/u.test(word); });
-  }
-
-  /* Every word but the last must be in a post; the last may still be typed, so
-     it also matches as a prefix ("optim" finds "optimisers"). */
-  function find(text) {
-    var words = tokens(text);
-    if (!words.length) { return []; }
-    return index.query(function (query) {
-      words.forEach(function (word, i) {
-        var last = i === words.length - 1;
-        query.term(word, { presence: last ? lunr.Query.presence.OPTIONAL : lunr.Query.presence.REQUIRED });
-        if (last) {
-          query.term(word, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 0.5 });
-        }
-      });
+  /* The section the words are under: the sub-result with the most matches, if it is a heading's. */
+  function bestSection(data) {
+    var best = null;
+    (data.sub_results || []).forEach(function (sub) {
+      if (!best || (sub.locations || []).length > (best.locations || []).length) { best = sub; }
     });
+    return best && best.url.indexOf("#") > 0 ? best : null;
   }
 
-  function item(doc) {
+  function item(data) {
+    var section = bestSection(data);
     var li = document.createElement("li");
     li.className = "search-result";
-    var link = document.createElement("a");
-    link.href = form.dataset.root + doc[0] + "/";
-    link.textContent = doc[1];
     var heading = document.createElement("h2");
     heading.className = "post-card-title";
+    var link = document.createElement("a");
+    link.href = section ? section.url : data.url;
+    link.textContent = data.meta.title || data.url;
     heading.appendChild(link);
     var meta = document.createElement("p");
     meta.className = "post-meta";
     var date = document.createElement("time");
-    date.dateTime = doc[3];
-    date.textContent = doc[4];
+    date.dateTime = data.meta.date || "";
+    date.textContent = data.meta.shown || "";
     var minutes = document.createElement("span");
-    minutes.textContent = doc[5] + " min read";
+    minutes.textContent = (data.meta.minutes || "?") + " min read";
     var dot = document.createElement("span");
     dot.setAttribute("aria-hidden", "true");
     dot.textContent = "•";
     meta.append(date, dot, minutes);
-    var summary = document.createElement("p");
-    summary.className = "post-card-summary";
-    summary.textContent = doc[2];
-    li.append(heading, meta, summary);
+    li.append(heading, meta);
+    if (section) {
+      var where = document.createElement("p");
+      where.className = "search-section";
+      where.textContent = "§ " + section.title;
+      li.appendChild(where);
+    }
+    li.appendChild(excerpt(section ? section.excerpt : data.excerpt));
     return li;
+  }
+
+  function describe(query, count) {
+    if (!count) { return "No post matches “" + query + "”."; }
+    return count + (count === 1 ? " post matches" : " posts match") + " “" + query + "”" +
+      (count > MAX_RESULTS ? "; the best " + MAX_RESULTS + " are shown." : ".");
   }
 
   function show(text) {
     var query = text.trim();
-    var results = query ? find(query) : [];
-    list.replaceChildren.apply(list, results.slice(0, MAX_RESULTS).map(function (r) { return item(docs[+r.ref]); }));
-    if (!query) {
-      status.textContent = "Type to search " + docs.length + " posts.";
-    } else if (!results.length) {
-      status.textContent = "No post matches “" + query + "”.";
-    } else {
-      status.textContent = results.length + (results.length === 1 ? " post matches" : " posts match") + " “" + query + "”" +
-        (results.length > MAX_RESULTS ? "; the best " + MAX_RESULTS + " are shown." : ".");
+    var filters = chosenFilters();
+    var number = ++latest;
+    if (!query && !Object.keys(filters).length) {
+      list.replaceChildren();
+      status.textContent = "Type to search the posts.";
+      form.dataset.shown = "";
+      return Promise.resolve();
     }
+    // An empty query with a filter lists the filter's posts (Pagefind's null search).
+    loadRest = null;
+    return pagefind.search(query || null, { filters: filters }).then(function (found) {
+      if (number !== latest || !found) { return; }
+      var wanted = found.results.slice(0, MAX_RESULTS);
+      var rest = wanted.slice(FIRST_RESULTS);
+      return Promise.all(wanted.slice(0, FIRST_RESULTS).map(function (r) { return r.data(); }))
+        .then(function (results) {
+          if (number !== latest) { return; }
+          list.replaceChildren.apply(list, results.map(item));
+          status.textContent = query ? describe(query, found.results.length)
+            : found.results.length + (found.results.length === 1 ? " post" : " posts") + " in this selection.";
+          form.dataset.shown = query;  // what the results are for (tests wait for it)
+          if (rest.length) {
+            loadRest = function () {
+              Promise.all(rest.map(function (r) { return r.data(); })).then(function (others) {
+                if (number === latest) { list.append.apply(list, others.map(item)); }
+              });
+            };
+            // Already near the end of the list (a tall window): the observer will not fire again.
+            if (!window.IntersectionObserver || more.getBoundingClientRect().top < window.innerHeight + 600) {
+              var load = loadRest; loadRest = null; load();
+            }
+          }
+        });
+    });
   }
 
-  /* Keep the query in the address (a reload or a shared link shows the same results),
+  /* Keep the query and filters in the address (a reload or a shared link shows the same results),
      once typing pauses: every change of address makes the browser look at the favicon again. */
   var pending = 0;
-  function remember(text) {
+  function remember() {
     window.clearTimeout(pending);
     pending = window.setTimeout(function () {
       var url = new URL(window.location.href);
-      if (text.trim()) { url.searchParams.set("q", text.trim()); } else { url.searchParams.delete("q"); }
+      var values = { q: input.value.trim() };
+      selects.forEach(function (select) { values[select.name] = select.value; });
+      Object.keys(values).forEach(function (key) {
+        if (values[key]) { url.searchParams.set(key, values[key]); } else { url.searchParams.delete(key); }
+      });
       window.history.replaceState(null, "", url);
     }, 400);
   }
 
-  status.textContent = "Loading the index…";
-  fetch(form.dataset.index)
-    .then(function (response) {
-      if (!response.ok) { throw new Error("HTTP " + response.status); }
-      return response.json();
-    })
-    .then(function (payload) {
-      // A cache may still hold the JSON of an older blog (version 1 held an index lunr.py built).
-      if (payload.version !== 2) { throw new Error("index format " + payload.version + ", expected 2"); }
-      index = build(payload);
-      docs = payload.docs;
-      input.value = new URLSearchParams(window.location.search).get("q") || input.value;
-      show(input.value);
-      form.dataset.state = "ready";
-      input.addEventListener("input", function () { show(input.value); remember(input.value); });
-      form.addEventListener("submit", function (event) { event.preventDefault(); show(input.value); remember(input.value); });
-    })
-    .catch(function (error) {
-      status.textContent = "The search index could not be loaded (" + error.message + "). Every post is listed on the front page.";
+  function fillFilters(available) {
+    var any = false;
+    selects.forEach(function (select) {
+      var counts = available[select.dataset.filter] || {};
+      Object.keys(counts).sort(function (a, b) { return a.localeCompare(b); }).forEach(function (value) {
+        var option = document.createElement("option");
+        option.value = value;
+        option.textContent = value + " (" + counts[value] + ")";
+        select.appendChild(option);
+        any = true;
+      });
+      select.value = parameters().get(select.name) || "";
+      select.closest("label").hidden = !Object.keys(counts).length;
     });
+    filtersBox.hidden = !any;
+  }
+
+  /* Arrow keys move from the box through the results and back; Enter opens the focused link. */
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown" && event.target === input) {
+      var first = list.querySelector("a");
+      if (first) { event.preventDefault(); first.focus(); }
+    }
+  });
+  list.addEventListener("keydown", function (event) {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") { return; }
+    var links = Array.prototype.slice.call(list.querySelectorAll(".search-result h2 a"));
+    var at = links.indexOf(document.activeElement);
+    if (at < 0) { return; }
+    event.preventDefault();
+    var next = at + (event.key === "ArrowDown" ? 1 : -1);
+    if (next < 0) { input.focus(); } else if (next < links.length) { links[next].focus(); }
+  });
+
+  /* A blog with no posts yet has no index (data-bundle=""): every search finds nothing. */
+  var NOTHING = {
+    options: function () { return Promise.resolve(); }, init: function () {},
+    filters: function () { return Promise.resolve({}); },
+    search: function () { return Promise.resolve({ results: [] }); }
+  };
+
+  function start(bundleUrl) {
+    return (bundleUrl ? import(bundleUrl) : Promise.resolve(NOTHING)).then(function (module) {
+      pagefind = module;
+      return pagefind.options({ baseUrl: form.dataset.root, excerptLength: 24 });
+    }).then(function () {
+      pagefind.init();
+      input.value = parameters().get("q") || input.value;
+      input.addEventListener("input", function () { show(input.value); remember(); });
+      selects.forEach(function (select) {
+        select.addEventListener("change", function () { show(input.value); remember(); });
+      });
+      form.addEventListener("submit", function (event) { event.preventDefault(); show(input.value); remember(); });
+      return pagefind.filters().then(fillFilters).then(function () { return show(input.value); });
+    }).then(function () {
+      form.dataset.state = "ready";
+    });
+  }
+
+  /* A served blog builds its index in the background: ask for this page again until it names one. */
+  function waitForIndex() {
+    status.textContent = "The search index is being built…";
+    return new Promise(function (resolve, reject) {
+      function ask() {
+        fetch(window.location.pathname, { cache: "no-store" }).then(function (response) {
+          if (!response.ok) { throw new Error("HTTP " + response.status); }
+          return response.text();
+        }).then(function (page) {
+          var again = new DOMParser().parseFromString(page, "text/html").querySelector(".search-form");
+          if (again && "bundle" in again.dataset) { resolve(again.dataset.bundle); }
+          else if (again && again.dataset.error) { reject(new Error(again.dataset.error)); }
+          else { window.setTimeout(ask, 1000); }
+        }).catch(reject);
+      }
+      window.setTimeout(ask, 500);
+    });
+  }
+
+  input.value = parameters().get("q") || "";
+  var ready = "bundle" in form.dataset ? Promise.resolve(form.dataset.bundle) : waitForIndex();
+  ready.then(start).catch(function (error) {
+    status.textContent = "The search index could not be loaded (" + error.message + "). Every post is listed on the front page.";
+  });
 })();

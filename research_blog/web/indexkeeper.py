@@ -1,0 +1,91 @@
+"""When the search index is built: in the background for a served blog, first thing in a freeze.
+
+A served or embedded blog must never make a page wait for Pagefind (seconds at a
+thousand posts), so the first ask for the index of a generation (content
+version, day, settings) starts a thread that builds it, and the search page says
+the index is on its way until it is there. The thread is a daemon, started on
+a request, never at import or app creation: ``flask freeze`` forks its warm
+worker only while no other thread runs (render/warmworker.py), and a daemon does
+not hold up a process's exit.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable
+
+from flask import Flask, current_app
+
+from ..state import published
+from .findindex import Bundle, SearchIndexError, bundle_for, records_of
+
+
+class IndexKeeper:
+    """The served blog's index: built in a background thread for each generation, never while a page waits.
+
+    ``bundle()`` answers at once with the index of the current generation, or
+    None while it is being built; the first ask starts the build. The last
+    built bundle is kept until the next replaces it, so a page asking for an
+    old version's files still gets them (a reader mid-search during an edit).
+    """
+
+    def __init__(self, app: Flask):
+        self._app = app
+        self._lock = threading.Lock()
+        self._bundles: dict[str, Bundle] = {}  # by version: the current one and the one before
+        self._current: tuple[Hashable, Bundle] | None = None
+        self._building: Hashable | None = None
+        self.error: str | None = None
+
+    def bundle(self, generation: Hashable, wait: bool = False) -> Bundle | None:
+        """The index of ``generation``; None while a background build runs, unless ``wait`` (a freeze)."""
+        with self._lock:
+            if self._current and self._current[0] == generation:
+                return self._current[1]
+            start = self._building != generation
+            if start:
+                self._building = generation
+        if wait:
+            built = self._build(generation)
+            if built is None:
+                raise SearchIndexError(self.error or "the search index could not be built")
+            return built
+        if start:
+            threading.Thread(target=self._build, args=(generation,), name="research-blog-search-index",
+                             daemon=True).start()
+        return None
+
+    def file(self, version: str, name: str) -> bytes | None:
+        """One file of a bundle built here (the current one or the one before), or None."""
+        with self._lock:
+            bundle = self._bundles.get(version)
+        return bundle.files.get(name) if bundle else None
+
+    def _build(self, generation: Hashable) -> Bundle | None:
+        try:
+            with self._app.app_context():
+                built = bundle_for(records_of(published().posts))
+        except Exception as error:  # noqa: BLE001 - a failed index must not take the blog down: it is logged
+            self.error = str(error)
+            self._app.logger.error("The search index could not be built: %s", error)
+            with self._lock:
+                if self._building == generation:
+                    self._building = None
+            return None
+        with self._lock:
+            self.error = None
+            previous = self._current[1] if self._current else None
+            self._bundles = {built.version: built, **({previous.version: previous} if previous else {})}
+            self._current = (generation, built)
+            if self._building == generation:
+                self._building = None
+        return built
+
+
+def keeper(app: Flask | None = None) -> IndexKeeper:
+    """The app's IndexKeeper (one per app, the embedding host's when embedded)."""
+    app = app or current_app._get_current_object()  # the app itself: the build thread has no context to proxy
+    found = app.extensions.get("research_blog_search_index")
+    if found is None:
+        found = app.extensions.setdefault("research_blog_search_index", IndexKeeper(app))
+    return found
