@@ -16,6 +16,7 @@ from flask import Flask
 
 from . import settings, state
 from .commands.check import check_command
+from .commands.execute import execute_command
 from .commands.freeze import freeze_command
 from .commands.new import new_command
 from .content.collection import Collection
@@ -73,6 +74,7 @@ class Blog:
         app.register_blueprint(blueprint, url_prefix=app.config["BLOG_URL_PREFIX"] or None)
         app.after_request(relative_redirects)
         app.cli.add_command(check_command)
+        app.cli.add_command(execute_command)
         app.cli.add_command(freeze_command)
         app.cli.add_command(new_command)
 

@@ -22,6 +22,7 @@ from flask_flatpages import FlatPages, Page
 
 from ..render import pipeline
 from .bibliographies import attach_libraries
+from .outputs import attach_outputs
 from .controlchars import CONTROL, blanked, raw_control_problems
 from .frontmatter import control_character_problem, key_lines
 from .loadcache import ParsedPosts
@@ -161,7 +162,7 @@ def load(pages: FlatPages, root: Path, max_bytes: int, previous: tuple[Post, ...
     parsed.save()
     problems.extend(_series_problems(posts))
     attached, bib_problems = attach_libraries(posts + stand_ins, root)
-    posts, stand_ins = attached[:len(posts)], attached[len(posts):]
+    posts, stand_ins = attach_outputs(attached[:len(posts)]), attached[len(posts):]
     problems.extend(bib_problems)
     posts = _keep_last_good(posts, {p.path for p in problems} | found.unsettled, previous)
     return Loaded(tuple(sorted(posts, key=lambda p: p.sort_key)), _by_file_and_line(problems),

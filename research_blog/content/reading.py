@@ -4,6 +4,8 @@ The rule, documented in README.md:
 
 * prose and code count word by word: a word is a whitespace-separated token
   with at least one letter or digit in it (so ``-``, ``|`` and ``=`` don't count);
+* a block's recorded output (an ``output`` fence) and code shown only by its output
+  (``.output-only``) don't count, as figures don't;
 * link and image targets don't count, their visible text does; HTML tags don't count;
 * a displayed equation (``$$...$$``, ``\\[...\\]`` or a ``math`` fence) counts as
   ``DISPLAY_MATH_WORDS`` words, an inline one (``$...$`` or ``\\(...\\)``) as one word,
@@ -45,6 +47,9 @@ _FENCE_CLOSER = re.compile(r"[ \t]*(`{3,}|~{3,})[ \t]*")
 # What makes an opening run a math fence: ``math`` or a ``{.math ...}`` attribute list
 # (whose ``\s`` may cross lines); the attribute list runs on to the next ``}``.
 _MATH_INFO = re.compile(r"[ \t]*(?:math|(?P<brace>\{)\s*\.math)")
+# Fences a reader does not read as code: a block's recorded output (``output``; it
+# counts as a figure does, nothing) and code shown only by its output (``.output-only``).
+_UNREAD_INFO = re.compile(r"[ \t]*(?:`{3,}|~{3,})[ \t]*(?:output[ \t]*$|\{[^}\n]*\.output-only\b)", re.M)
 _DISPLAY_OPENER = re.compile(r"\$\$|\\\[")
 _DISPLAY_CLOSER = {"$$": "$$", "\\[": "\\]"}
 _INLINE_OPENER = re.compile(r"\$|\\\(")
@@ -170,7 +175,8 @@ def _code_fences(text: str) -> tuple[list[Span], list[str]]:
             number += 1
             continue
         spans.append(_fence_span(lines, number, closing))
-        code.append(text[lines.starts[number + 1] : lines.starts[closing]])
+        if not _UNREAD_INFO.match(lines.lines[number]):
+            code.append(text[lines.starts[number + 1] : lines.starts[closing]])
         number = closing + 1
     return spans, code
 

@@ -66,15 +66,23 @@ def bibliography_paths(root: Path) -> Iterator[Path]:
         yield from (Path(folder) / name for name in sorted(names) if name.endswith(".bib"))
 
 
+def output_paths(root: Path) -> Iterator[Path]:
+    """Every recorded-outputs file under ``root`` (``_outputs/<slug>.json`` beside its post)."""
+    for folder, subfolders, names in os.walk(root, followlinks=False):
+        subfolders.sort()
+        if Path(folder).name == "_outputs":
+            yield from (Path(folder) / name for name in sorted(names) if name.endswith(".json"))
+
+
 def signature(root: Path) -> tuple:
-    """Names, sizes, times and inodes of the post and .bib files: changes when any does.
+    """Names, sizes, times and inodes of the post, .bib and outputs files: changes when any does.
 
     A copy that keeps the old file's size and mtime (``rsync -a``, ``cp -a`` into
     a folder swapped in for the content folder) still gets a new inode, or the
     freed old inode number with a new change time (ctime, which no copy can set).
     """
     marks = []
-    for path in itertools.chain(post_paths(root), bibliography_paths(root)):
+    for path in itertools.chain(post_paths(root), bibliography_paths(root), output_paths(root)):
         try:
             info = path.stat()
             marks.append((str(path), info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns))

@@ -40,6 +40,7 @@ from .citemarkdown import CitationExtension
 from .crossrefs import CrossRefExtension
 from .headings import HeadingIdsExtension, slug_of, toc_label
 from .mathmarkdown import KatexExtension, fenced_math
+from .outputblocks import output_fence
 from .references import EMPTY, Library
 from .sidenotes import SidenoteExtension
 
@@ -117,7 +118,8 @@ def _new_markdown(math_output: str) -> Markdown:
         ],
         extension_configs={
             "pymdownx.superfences": {
-                "custom_fences": [{"name": "math", "class": "math", "format": fenced_math}]
+                "custom_fences": [{"name": "math", "class": "math", "format": fenced_math},
+                                  {"name": "output", "class": "code-output", "format": output_fence}]
             },
             "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight", "guess_lang": False,
                                    "pygments_lang_class": True},  # language-python: codeblocks.py labels it

@@ -1,0 +1,31 @@
+"""What a code block printed, drawn under it: an ``output`` fence as a labelled box.
+
+content/outputs.py splices each block's recorded output into the post as
+```` ```output ```` fences; this draws them. The box is labelled "Output" and
+styled apart from code (site.css), and it is not a ``.highlight`` block, so the
+Copy button (js/code.js) never copies it. Past ``SHOWN_LINES`` lines the rest
+is folded into a ``<details>``: one click away, with no JavaScript.
+"""
+
+from __future__ import annotations
+
+from markupsafe import escape
+
+SHOWN_LINES = 25
+# A fold that would hide only a line or two costs more than it saves.
+FOLD_AT_LEAST = 5
+
+
+def output_fence(source: str, language: str, css_class: str, options: dict, md, **kwargs) -> str:
+    """pymdownx.superfences' format hook for ```` ```output ```` fences."""
+    lines = source.rstrip("\n").split("\n")
+    shown, folded = lines, []
+    if len(lines) > SHOWN_LINES + FOLD_AT_LEAST:
+        shown, folded = lines[:SHOWN_LINES], lines[SHOWN_LINES:]
+    parts = ['<div class="code-output"><span class="code-output-label">Output</span>',
+             f'<pre tabindex="0"><samp>{escape(chr(10).join(shown))}</samp></pre>']
+    if folded:
+        parts.append(f'<details class="code-output-more"><summary>Show {len(folded)} more lines</summary>'
+                     f'<pre tabindex="0"><samp>{escape(chr(10).join(folded))}</samp></pre></details>')
+    parts.append("</div>")
+    return "".join(parts)
