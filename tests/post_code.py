@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 
 from research_blog.commands.executor import ExecutionFailed, run_post
-from research_blog.content.outputs import Recorded
 from research_blog.content.codecells import CodeBlock, python_blocks
+from research_blog.content.outputs import Recorded
 
 __all__ = ["CodeBlock", "ExecutionFailed", "python_blocks", "run_blocks"]
 

@@ -22,10 +22,10 @@ from flask_flatpages import FlatPages, Page
 
 from ..render import pipeline
 from .bibliographies import attach_libraries
-from .outputs import attach_outputs
 from .controlchars import CONTROL, blanked, raw_control_problems
 from .frontmatter import control_character_problem, key_lines
 from .loadcache import ParsedPosts
+from .outputs import attach_outputs
 from .post import ContentError, Post, Problem, body_stand_in, display_path, is_public, post_from_page
 from .sources import scan, settling, signature
 from .watcher import FolderWatch, watch

@@ -1,0 +1,160 @@
+"""`flask execute` and recorded outputs: run once by the author, shown served, frozen and embedded."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import make_app
+from flask import Flask
+
+from research_blog import Blog
+from research_blog.build.freeze import freeze_site
+from research_blog.content.codecells import python_blocks
+from research_blog.content.reading import count_words
+
+EXECUTABLE = Path(__file__).parent / "fixtures" / "executable"
+FIGURE = "_outputs/outputs/block1-1.svg"
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory) -> Path:
+    """The executable fixture, copied, with `flask execute outputs` run once over it."""
+    content = tmp_path_factory.mktemp("executed") / "pages"
+    shutil.copytree(EXECUTABLE, content)
+    result = make_app(content).test_cli_runner().invoke(args=["execute", "outputs"])
+    assert result.exit_code == 0, result.output
+    assert "pages/outputs.md: 4 blocks ran, 1 figures" in result.output
+    return content
+
+
+def _copy(recorded: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "pages"
+    shutil.copytree(recorded, target)
+    return target
+
+
+def test_outputs_are_recorded_beside_the_post_readable_in_a_diff(recorded):
+    data = json.loads((recorded / "_outputs" / "outputs.json").read_text())
+    first, figure, hidden, long = data["blocks"]
+    assert first == {"lines": ["hello from block one", "a warning", ""], "figures": []}
+    assert figure == {"lines": [], "figures": [FIGURE]}
+    assert hidden["lines"] == ["never shown", ""], "recorded, though not shown"
+    assert long["lines"][:2] == ["line 0", "line 1"] and len(long["lines"]) == 41
+    svg = (recorded / "figures" / FIGURE).read_text()
+    assert svg.startswith("<?xml") and "<dc:date>" not in svg
+
+
+def test_a_second_run_gives_the_same_bytes(recorded, tmp_path):
+    again = _copy(recorded, tmp_path)
+    assert make_app(again).test_cli_runner().invoke(args=["execute", "outputs"]).exit_code == 0
+    for name in ("_outputs/outputs.json", f"figures/{FIGURE}"):
+        assert (again / name).read_bytes() == (recorded / name).read_bytes(), name
+
+
+def _post_html(client, url: str = "/outputs/") -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_served_post_shows_text_under_its_block_and_the_figure_numbered(recorded):
+    html = _post_html(make_app(recorded).test_client())
+    code_at, output_at = html.index("&quot;hello from block one&quot;"), html.index('<div class="code-output">')
+    assert code_at < output_at, "the output sits under its code"
+    assert "hello from block one\na warning</samp>" in html
+    assert f'src="figures/{FIGURE}"' in html and 'alt="A straight line rising from 0 to 1"' in html
+    assert "Figure 1." in html and "A line the post drew." in html
+    assert "plt.plot" not in html and "matplotlib" not in html, ".output-only hides the code"
+    assert "never shown</samp>" not in html and "never shown\n" not in html, ".no-output shows no output"
+    assert 'href="#fig:line"' in html, "the figure's label comes from the block's attributes"
+
+
+def test_long_output_is_folded_after_25_lines_without_javascript(recorded):
+    html = _post_html(make_app(recorded).test_client())
+    assert "line 24</samp></pre><details" in html
+    assert "<summary>Show 15 more lines</summary>" in html and "line 39</samp>" in html
+
+
+def test_recorded_figure_is_served(recorded):
+    with make_app(recorded).test_client().get(f"/outputs/figures/{FIGURE}") as response:
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+
+
+def test_check_passes_then_fails_when_code_changes_until_execute_runs(recorded, tmp_path):
+    content = _copy(recorded, tmp_path)
+    runner = make_app(content).test_cli_runner()
+    assert runner.invoke(args=["check"]).exit_code == 0
+    post = content / "outputs.md"
+    post.write_text(post.read_text().replace('print("hello from block one")', 'print("hello, edited")'))
+    result = make_app(content).test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 1
+    assert f"outputs of `{post}` are stale: run `flask --app app execute outputs`" in result.output
+    html = _post_html(make_app(content).test_client())
+    assert "code-output" not in html, "stale outputs are never shown"
+    assert make_app(content).test_cli_runner().invoke(args=["execute", "outputs"]).exit_code == 0
+    assert make_app(content).test_cli_runner().invoke(args=["check"]).exit_code == 0
+    assert "hello, edited" in _post_html(make_app(content).test_client())
+
+
+def test_prose_edits_keep_the_outputs(recorded, tmp_path):
+    content = _copy(recorded, tmp_path)
+    post = content / "outputs.md"
+    post.write_text(post.read_text().replace("The first block prints", "\n\nNew prose. The first block prints"))
+    assert make_app(content).test_cli_runner().invoke(args=["check"]).exit_code == 0
+    assert "hello from block one" in _post_html(make_app(content).test_client())
+
+
+def test_a_block_that_raises_names_its_line_and_records_nothing(tmp_path):
+    content = tmp_path / "pages"
+    shutil.copytree(EXECUTABLE, content)
+    result = make_app(content).test_cli_runner().invoke(args=["execute", "broken"])
+    assert result.exit_code == 1
+    assert f"{content / 'broken.md'}:14: the block raised" in result.output
+    assert "ValueError: the toy diverged" in result.output
+    assert not (content / "_outputs").exists()
+
+
+def test_unknown_post_is_a_usage_error(recorded):
+    result = make_app(recorded).test_cli_runner().invoke(args=["execute", "nope"])
+    assert result.exit_code == 2 and "no post 'nope'" in result.output
+
+
+def test_frozen_under_a_sub_path_shows_outputs_and_carries_the_figure(recorded, tmp_path):
+    out = tmp_path / "site"
+    result = make_app(recorded).test_cli_runner().invoke(
+        args=["freeze", "--out", str(out), "--base-url", "https://user.github.io/research"])
+    assert result.exit_code == 0, result.output
+    html = (out / "outputs" / "index.html").read_text()
+    assert "hello from block one" in html and f'src="figures/{FIGURE}"' in html
+    assert (out / "outputs" / "figures" / FIGURE).read_bytes() == (recorded / "figures" / FIGURE).read_bytes()
+
+
+def test_embedded_blog_shows_outputs_under_its_prefix(recorded, tmp_path):
+    host = Flask("host_site")
+    host.config.update(TESTING=True, BLOG_URL_PREFIX="/blog", BLOG_CONTENT_DIR=str(recorded),
+                       BLOG_SITE_URL="https://example.org")
+    Blog(host)
+    client = host.test_client()
+    assert "hello from block one" in _post_html(client, "/blog/outputs/")
+    with client.get(f"/blog/outputs/figures/{FIGURE}") as response:
+        assert response.status_code == 200
+    out = tmp_path / "frozen"
+    freeze_site(host, out)
+    assert (out / "blog" / "outputs" / "figures" / FIGURE).is_file()
+
+
+def test_reading_time_counts_neither_outputs_nor_output_only_code():
+    shown = "Two words.\n\n```python\nprint(1)\n```\n"
+    assert count_words(shown + "\n```output\nmany words of output here\n```\n") == count_words(shown)
+    hidden = "Two words.\n\n```{.python .output-only}\nplot(x, y, z)\n```\n"
+    assert count_words(hidden) == 2
+
+
+def test_block_attributes_are_parsed():
+    source = '```{.python .output-only #fig:a alt="Alt text" caption="A caption."}\nx = 1\n```\n'
+    (block,) = python_blocks(source)
+    assert block.runs and not block.shows_code and block.shows_output
+    assert block.label == "fig:a" and block.attributes == {"alt": "Alt text", "caption": "A caption."}
