@@ -45,7 +45,8 @@ def _figures(folder: str, block: int) -> list[str]:
     names = []
     for number in plt.get_fignums():
         name = f"block{block}-{len(names) + 1}.svg"
-        plt.figure(number).savefig(os.path.join(folder, name), format="svg", metadata=_SVG_METADATA)
+        plt.figure(number).savefig(os.path.join(folder, name), format="svg", metadata=_SVG_METADATA,
+                                          bbox_inches="tight")  # no tick label cut at the edge
         names.append(name)
     plt.close("all")
     return names
