@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import make_app
+from conftest import make_app, write_settled
 from flask import Flask
 
 from research_blog import Blog
@@ -158,3 +158,30 @@ def test_block_attributes_are_parsed():
     (block,) = python_blocks(source)
     assert block.runs and not block.shows_code and block.shows_output
     assert block.label == "fig:a" and block.attributes == {"alt": "Alt text", "caption": "A caption."}
+
+
+def _rerecord(content: Path, old: str, new: str) -> None:
+    """Stand in for an execute whose code printed something else (the code digest is unchanged)."""
+    path = content / "_outputs" / "outputs.json"
+    write_settled(path, path.read_text().replace(old, new))
+
+
+def test_a_running_blog_shows_new_outputs_though_the_post_did_not_change(recorded, tmp_path):
+    content = _copy(recorded, tmp_path)
+    # The disk render cache is keyed by the body: the outputs must be part of it.
+    client = make_app(content, BLOG_RENDER_CACHE=str(tmp_path / "cache"), BLOG_AUTO_RELOAD=True).test_client()
+    assert "hello from block one" in _post_html(client)
+    _rerecord(content, "hello from block one", "hello from a new run")
+    assert "hello from a new run" in _post_html(client)
+    fresh = make_app(content, BLOG_RENDER_CACHE=str(tmp_path / "cache")).test_client()
+    assert "hello from a new run\na warning" in _post_html(fresh) and "hello from block one\n" not in _post_html(fresh)
+
+
+def test_a_second_freeze_rebuilds_a_page_whose_outputs_changed(recorded, tmp_path):
+    content, out = _copy(recorded, tmp_path), tmp_path / "site"
+    freeze_site(make_app(content), out)
+    before = (out / "outputs" / "index.html").stat().st_ino
+    _rerecord(content, "hello from block one", "hello from a new run")
+    freeze_site(make_app(content), out)
+    page = out / "outputs" / "index.html"
+    assert page.stat().st_ino != before and "hello from a new run" in page.read_text()
