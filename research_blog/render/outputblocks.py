@@ -9,9 +9,15 @@ is folded into a ``<details>``: one click away, with no JavaScript.
 
 from __future__ import annotations
 
+import nh3
 from markupsafe import escape
 
 SHOWN_LINES = 25
+# What a table or a short formatted result needs; no images (a notebook's images
+# are served as files) and no forms, frames or media.
+_HTML_TAGS = {"table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col", "p", "br", "b",
+              "i", "strong", "em", "code", "pre", "span", "div", "sup", "sub", "ul", "ol", "li", "a", "hr"}
+_HTML_ATTRIBUTES = {"th": {"colspan", "rowspan", "scope"}, "td": {"colspan", "rowspan"}, "a": {"href"}}
 # A fold that would hide only a line or two costs more than it saves.
 FOLD_AT_LEAST = 5
 
@@ -29,3 +35,16 @@ def output_fence(source: str, language: str, css_class: str, options: dict, md, 
                      f'<pre tabindex="0"><samp>{escape(chr(10).join(folded))}</samp></pre></details>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def html_output_fence(source: str, language: str, css_class: str, options: dict, md, **kwargs) -> str:
+    """```` ```output-html ```` fences: a notebook's ``text/html`` output (a pandas table), made safe.
+
+    nh3 (the Python binding of Rust's ammonia, a maintained allow-list
+    sanitizer) keeps tables and text markup and drops scripts, styles, event
+    handlers and ``javascript:`` links: the HTML came from whatever the
+    notebook's code printed, and the page's own scripts must be the only ones.
+    """
+    clean = nh3.clean(source, tags=_HTML_TAGS, attributes=_HTML_ATTRIBUTES, link_rel="noopener noreferrer nofollow")
+    return (f'<div class="code-output code-output-html"><span class="code-output-label">Output</span>'
+            f'<div class="code-output-table">{clean}</div></div>')
