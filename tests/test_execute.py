@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import shutil
 from pathlib import Path
 
@@ -172,6 +173,10 @@ def test_a_running_blog_shows_new_outputs_though_the_post_did_not_change(recorde
     client = make_app(content, BLOG_RENDER_CACHE=str(tmp_path / "cache"), BLOG_AUTO_RELOAD=True).test_client()
     assert "hello from block one" in _post_html(client)
     _rerecord(content, "hello from block one", "hello from a new run")
+    # The running blog learns of the change from a file event, which comes a moment later.
+    deadline = time.monotonic() + 10
+    while "hello from a new run" not in _post_html(client) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert "hello from a new run" in _post_html(client)
     fresh = make_app(content, BLOG_RENDER_CACHE=str(tmp_path / "cache")).test_client()
     assert "hello from a new run\na warning" in _post_html(fresh) and "hello from block one\n" not in _post_html(fresh)

@@ -142,3 +142,26 @@ def test_embedded_under_a_prefix(tmp_path):
     assert "<samp>streamed text</samp>" in html
     freeze_site(host, tmp_path / "frozen")
     assert list((tmp_path / "frozen" / "blog" / SLUG / "figures" / "_notebooks").rglob("*.png"))
+
+
+def test_execute_on_a_notebook_without_nbclient_says_how_to_install_it(notebook_copy, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_nbclient(name, *args, **kwargs):
+        if name.startswith("nbclient"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_nbclient)
+    before = (notebook_copy / f"{SLUG}.ipynb").read_bytes()
+    result = make_app(notebook_copy).test_cli_runner().invoke(args=["execute", SLUG])
+    assert result.exit_code == 1
+    assert "running a notebook needs nbclient: pip install 'research-blog[notebooks]'" in result.output
+    assert (notebook_copy / f"{SLUG}.ipynb").read_bytes() == before
+
+
+def test_execute_without_names_leaves_notebooks_alone(notebook_copy):
+    result = make_app(notebook_copy).test_cli_runner().invoke(args=["execute"])
+    assert result.exit_code == 0 and SLUG not in result.output

@@ -17,18 +17,23 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..content import codecells
+from ..content.notebooks import EXTENSION as NOTEBOOK
 from ..content.post import display_path
 from ..content.sources import post_paths
 from ..state import state
 from .executor import ExecutionFailed, record
+from .notebookrun import run_notebook
 
 
 def _chosen_posts(root: Path, names: tuple[str, ...]) -> list[Path]:
-    """The posts to run: those named (by slug or file name), or every post with runnable code."""
+    """The posts to run: those named (by slug or file name), or every post with runnable code.
+
+    Notebooks run only when named: re-running one rewrites the file the author edits in Jupyter.
+    """
     by_slug = {path.stem: path for path in post_paths(root)}
     if not names:
-        return [path for path in by_slug.values()
-                if codecells.runnable(codecells.python_blocks(path.read_text(encoding="utf-8")))]
+        return [path for path in by_slug.values() if path.suffix != NOTEBOOK
+                and codecells.runnable(codecells.python_blocks(path.read_text(encoding="utf-8")))]
     chosen = []
     for name in names:
         slug = Path(name).stem
@@ -50,13 +55,16 @@ def execute_command(posts: tuple[str, ...]) -> None:
     for source in _chosen_posts(blog.content_dir, posts):
         started = time.perf_counter()
         try:
-            recorded = record(source, blog.figures_dir, timeout)
+            if source.suffix == NOTEBOOK:
+                summary = f"{run_notebook(source, timeout)} cells ran, outputs saved in the notebook"
+            else:
+                recorded = record(source, blog.figures_dir, timeout)
+                figures = sum(len(block.figures) for block in recorded.blocks)
+                summary = f"{len(recorded.blocks)} blocks ran, {figures} figures"
         except ExecutionFailed as error:
             failed += 1
             click.echo(f"{error}\nnothing recorded for {display_path(source)}", err=True)
             continue
-        figures = sum(len(block.figures) for block in recorded.blocks)
-        click.echo(f"{display_path(source)}: {len(recorded.blocks)} blocks ran, {figures} figures "
-                   f"({time.perf_counter() - started:.1f} s)")
+        click.echo(f"{display_path(source)}: {summary} ({time.perf_counter() - started:.1f} s)")
     if failed:
         raise SystemExit(1)

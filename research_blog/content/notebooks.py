@@ -39,7 +39,16 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 _IMAGES = {"image/svg+xml": "svg", "image/png": "png"}
 # (figures folder, name under it) -> the file holding the image's bytes.
 _registered: dict[tuple[Path, str], Path] = {}
-_STORE = Path(tempfile.gettempdir()) / "research-blog-notebook-images"
+_STORE = Path(tempfile.gettempdir()) / f"research-blog-notebook-images-{os.getuid()}"
+
+
+def _store_folder() -> Path:
+    """The image folder, this user's alone: another user's file under a digest's name must never be served."""
+    _STORE.mkdir(mode=0o700, exist_ok=True)
+    info = _STORE.lstat()
+    if info.st_uid != os.getuid() or info.st_mode & 0o077 or _STORE.is_symlink():
+        raise OSError(f"{_STORE} is not a private folder of this user: delete it")
+    return _STORE
 
 
 def registered_image(figures_dir: Path, name: str) -> Path | None:
@@ -50,9 +59,8 @@ def registered_image(figures_dir: Path, name: str) -> Path | None:
 def _store(data: bytes, extension: str, figures_dir: Path, slug: str) -> str:
     digest = hashlib.sha256(data).hexdigest()[:20]
     name = f"{FOLDER}/{slug}/{digest}.{extension}"
-    path = _STORE / f"{digest}.{extension}"
+    path = _store_folder() / f"{digest}.{extension}"
     if not path.exists():
-        _STORE.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.part")
         partial.write_bytes(data)
         partial.replace(path)  # whole or not at all, whichever process writes it
