@@ -165,3 +165,33 @@ def test_execute_on_a_notebook_without_nbclient_says_how_to_install_it(notebook_
 def test_execute_without_names_leaves_notebooks_alone(notebook_copy):
     result = make_app(notebook_copy).test_cli_runner().invoke(args=["execute"])
     assert result.exit_code == 0 and SLUG not in result.output
+
+
+def _tiny_notebook(path: Path, code: str) -> None:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_raw_cell
+
+    notebook = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    notebook.cells = [new_raw_cell('---\ntitle: "Run me"\ndate: 2026-01-07\nsummary: "Runs."\ncategory: Research\n---'),
+                      new_code_cell(code)]
+    nbformat.write(notebook, path)
+
+
+def test_execute_runs_a_notebook_and_saves_its_outputs_in_it(tmp_path):
+    content = tmp_path / "pages"
+    content.mkdir()
+    _tiny_notebook(content / "run-me.ipynb", "print(6 * 7)")
+    result = make_app(content).test_cli_runner().invoke(args=["execute", "run-me"])
+    assert result.exit_code == 0, result.output
+    assert "run-me.ipynb: 1 cells ran, outputs saved in the notebook" in result.output
+    assert "<samp>42</samp>" in _html(make_app(content).test_client(), "/run-me/")
+
+
+def test_execute_names_the_notebook_cell_that_raised(tmp_path):
+    content = tmp_path / "pages"
+    content.mkdir()
+    _tiny_notebook(content / "run-me.ipynb", "raise KeyError('missing column')")
+    before = (content / "run-me.ipynb").read_bytes()
+    result = make_app(content).test_cli_runner().invoke(args=["execute", "run-me"])
+    assert result.exit_code == 1 and "run-me.ipynb: cell 2 raised" in result.output and "KeyError" in result.output
+    assert (content / "run-me.ipynb").read_bytes() == before, "nothing saved"
