@@ -195,3 +195,13 @@ def test_execute_names_the_notebook_cell_that_raised(tmp_path):
     result = make_app(content).test_cli_runner().invoke(args=["execute", "run-me"])
     assert result.exit_code == 1 and "run-me.ipynb: cell 2 raised" in result.output and "KeyError" in result.output
     assert (content / "run-me.ipynb").read_bytes() == before, "nothing saved"
+
+
+def test_the_example_notebook_blog_passes_check_and_shows_its_outputs():
+    from conftest import PROJECT_ROOT
+
+    content = PROJECT_ROOT / "examples" / "notebook-blog" / "pages"
+    assert make_app(content).test_cli_runner().invoke(args=["check"]).exit_code == 0
+    html = _html(make_app(content).test_client(), "/least-squares/")
+    assert "<samp>w = 2.116, b = 0.455</samp>" in html and "<th>statistic</th>" in html
+    assert re.search(r'src="figures/_notebooks/least-squares/[0-9a-f]+\.svg"', html)
