@@ -190,3 +190,22 @@ def test_a_second_freeze_rebuilds_a_page_whose_outputs_changed(recorded, tmp_pat
     freeze_site(make_app(content), out)
     page = out / "outputs" / "index.html"
     assert page.stat().st_ino != before and "hello from a new run" in page.read_text()
+
+
+def test_output_text_is_escaped_and_backticks_cannot_end_its_fence(recorded, tmp_path):
+    content = _copy(recorded, tmp_path)
+    hostile = ["</samp><script>alert(1)</script>", "```", "# not a heading", "$x$ @key"]
+    _rerecord(content, '"hello from block one"', json.dumps(hostile)[1:-1])
+    html = _post_html(make_app(content).test_client())
+    assert "&lt;/samp&gt;&lt;script&gt;alert(1)&lt;/script&gt;\n```\n# not a heading\n$x$ @key\na warning</samp>" in html
+    assert "<script>alert" not in html
+
+
+def test_an_unreadable_outputs_file_is_a_check_problem(recorded, tmp_path):
+    content = _copy(recorded, tmp_path)
+    write_settled(content / "_outputs" / "outputs.json", "{not json")
+    result = make_app(content).test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 1
+    assert (f"{content / '_outputs' / 'outputs.json'}: unreadable recorded outputs" in result.output
+            and "run `flask --app app execute outputs` to record it again" in result.output)
+    assert "code-output" not in _post_html(make_app(content).test_client())
