@@ -209,3 +209,15 @@ def test_an_unreadable_outputs_file_is_a_check_problem(recorded, tmp_path):
     assert (f"{content / '_outputs' / 'outputs.json'}: unreadable recorded outputs" in result.output
             and "run `flask --app app execute outputs` to record it again" in result.output)
     assert "code-output" not in _post_html(make_app(content).test_client())
+
+
+def test_a_post_over_its_time_is_stopped_and_named(tmp_path):
+    content = tmp_path / "pages"
+    content.mkdir()
+    (content / "slow.md").write_text('---\ntitle: "Slow"\ndate: 2026-01-01\nsummary: "Sleeps."\ncategory: Research\n---\n\n'
+                                     "Text.\n\n```python\nimport time\ntime.sleep(30)\n```\n")
+    started = time.monotonic()
+    result = make_app(content, BLOG_EXECUTE_TIMEOUT=1).test_cli_runner().invoke(args=["execute"])
+    assert result.exit_code == 1 and time.monotonic() - started < 20
+    assert f"{content / 'slow.md'}: did not finish in 1 s (raise BLOG_EXECUTE_TIMEOUT" in result.output
+    assert not (content / "_outputs").exists()

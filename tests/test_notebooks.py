@@ -205,3 +205,8 @@ def test_the_example_notebook_blog_passes_check_and_shows_its_outputs():
     html = _html(make_app(content).test_client(), "/least-squares/")
     assert "<samp>w = 2.116, b = 0.455</samp>" in html and "<th>statistic</th>" in html
     assert re.search(r'src="figures/_notebooks/least-squares/[0-9a-f]+\.svg"', html)
+
+
+def test_a_notebook_is_found_by_search(client):
+    data = client.get("/search-index.json").get_json()
+    assert "A notebook post" in json.dumps(data)
