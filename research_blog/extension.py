@@ -67,7 +67,8 @@ class Blog:
         app.config.setdefault(prefix + "AUTO_RELOAD", False)
         pages = BlogPages(app, name=EXTENSION_KEY)
         app.extensions[EXTENSION_KEY] = BlogState(
-            Collection(pages, content_dir, max_bytes=int(app.config["BLOG_MAX_POST_KB"]) * 1024), content_dir,
+            Collection(pages, content_dir, max_bytes=int(app.config["BLOG_MAX_POST_KB"]) * 1024,
+                       max_output_bytes=int(app.config["BLOG_NOTEBOOK_OUTPUT_MB"] * 1024 * 1024)), content_dir,
             render_cache=cache.DiskCache(render_cache_folder(app.config["BLOG_RENDER_CACHE"])),
             pages=PageCache(int(app.config["BLOG_PAGE_CACHE_MB"]) * 1024 * 1024))
 

@@ -13,7 +13,6 @@ from flask import Flask
 
 from research_blog import Blog
 from research_blog.build.freeze import freeze_site
-from research_blog.content import notebooks
 
 NOTEBOOK = Path(__file__).parent / "fixtures" / "notebook"
 SLUG = "notebook-post"
@@ -117,9 +116,10 @@ def test_an_invalid_notebook_is_reported(notebook_copy):
     assert "broken.ipynb: not a valid Jupyter notebook" in _check(notebook_copy)
 
 
-def test_oversized_outputs_are_reported(notebook_copy, monkeypatch):
-    monkeypatch.setattr(notebooks, "MAX_OUTPUT_BYTES", 1024)
-    assert "of stored outputs, over the" in _check(notebook_copy)
+def test_oversized_outputs_are_reported(notebook_copy):
+    result = make_app(notebook_copy, BLOG_NOTEBOOK_OUTPUT_MB=0.001).test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 1
+    assert "KB of stored outputs, over the 1 KB limit (BLOG_NOTEBOOK_OUTPUT_MB)" in result.output
 
 
 def test_frozen_under_a_sub_path_with_its_images_as_files(tmp_path):

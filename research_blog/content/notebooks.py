@@ -34,7 +34,7 @@ from .problems import Problem
 
 EXTENSION = ".ipynb"
 FOLDER = "_notebooks"  # under figures/: where a notebook's images appear to live
-MAX_OUTPUT_BYTES = 5 * 1024 * 1024  # of stored outputs per notebook
+MAX_OUTPUT_BYTES = 5 * 1024 * 1024  # of stored outputs per notebook: BLOG_NOTEBOOK_OUTPUT_MB's default
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 _IMAGES = {"image/svg+xml": "svg", "image/png": "png"}
 # (figures folder, name under it) -> the file holding the image's bytes.
@@ -131,7 +131,8 @@ class _Converter:
         return lines
 
 
-def notebook_to_markdown(text: str, shown: str, figures_dir: Path, slug: str) -> tuple[str | None, list[Problem]]:
+def notebook_to_markdown(text: str, shown: str, figures_dir: Path, slug: str,
+                         max_output_bytes: int = MAX_OUTPUT_BYTES) -> tuple[str | None, list[Problem]]:
     """The notebook as a Markdown post (front matter and body), or None and why it cannot be one."""
     try:
         notebook = nbformat.reads(text, as_version=4)
@@ -145,9 +146,10 @@ def notebook_to_markdown(text: str, shown: str, figures_dir: Path, slug: str) ->
         return None, [Problem(shown, None, "cell 1: the first cell must be a raw cell holding the front matter "
                               "between --- lines (title, date, summary, category)")]
     stored = sum(len(json.dumps(cell.get("outputs", []))) for cell in cells)
-    if stored > MAX_OUTPUT_BYTES:
+    if stored > max_output_bytes:
         return None, [Problem(shown, None, f"{stored // 1024} KB of stored outputs, over the "
-                              f"{MAX_OUTPUT_BYTES // 1024 // 1024} MB limit: clear the large outputs or save figures as files")]
+                              f"{max_output_bytes // 1024} KB limit (BLOG_NOTEBOOK_OUTPUT_MB): clear the large "
+                              "outputs or save figures as files")]
     language = (notebook.metadata.get("kernelspec", {}).get("language")
                 or notebook.metadata.get("language_info", {}).get("name") or "python")
     converter = _Converter(shown, figures_dir, slug)

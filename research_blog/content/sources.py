@@ -104,7 +104,7 @@ class Scan:
     unsettled: set[str] = field(default_factory=set)  # display paths to read again next time
 
 
-def _problem_with_file(path: Path, root: Path, max_bytes: int) -> str | None:
+def _problem_with_file(path: Path, root: Path, max_bytes: int, max_output_bytes: int) -> str | None:
     """Why ``path`` cannot be a post, or None if it is a regular file we may read."""
     if path.is_symlink():
         if not path.exists():
@@ -121,7 +121,7 @@ def _problem_with_file(path: Path, root: Path, max_bytes: int) -> str | None:
         kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         return f"{kind}, not a post: rename it so it does not end in {EXTENSION}"
     if path.suffix == notebooks.EXTENSION:
-        max_bytes += notebooks.MAX_OUTPUT_BYTES  # outputs have a limit of their own (notebooks.py)
+        max_bytes += max_output_bytes  # outputs have a limit of their own (notebooks.py)
     if info.st_size > max_bytes:
         return (f"{info.st_size // 1024} KB, over the {max_bytes // 1024} KB limit for one post "
                 "(BLOG_MAX_POST_KB): split it into a series of posts")
@@ -136,7 +136,7 @@ def settling(path: Path) -> bool:
         return True
 
 
-def scan(root: Path, max_bytes: int, patient: bool = True) -> Scan:
+def scan(root: Path, max_bytes: int, patient: bool = True, max_output_bytes: int = notebooks.MAX_OUTPUT_BYTES) -> Scan:
     """Read every post file under ``root``; report the ones that cannot be posts.
 
     ``patient``: a file that is empty and was just written is taken to be mid-save
@@ -148,7 +148,7 @@ def scan(root: Path, max_bytes: int, patient: bool = True) -> Scan:
     for path in post_paths(root):
         shown = display_path(path)
         try:
-            reason = _problem_with_file(path, root, max_bytes)
+            reason = _problem_with_file(path, root, max_bytes, max_output_bytes)
         except FileNotFoundError:  # deleted since the walk: look again next time
             found.unsettled.add(shown)
             continue
@@ -177,7 +177,7 @@ def scan(root: Path, max_bytes: int, patient: bool = True) -> Scan:
                 Problem(shown, None, f"duplicate slug '{path.stem}': {slugs[path.stem]} has the same file name; rename one"))
             continue
         if path.suffix == notebooks.EXTENSION:
-            text, problems = notebooks.notebook_to_markdown(text, shown, root / "figures", path.stem)
+            text, problems = notebooks.notebook_to_markdown(text, shown, root / "figures", path.stem, max_output_bytes)
             found.problems.extend(problems)
             if text is None:
                 continue
