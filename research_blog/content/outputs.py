@@ -156,7 +156,8 @@ def attach_outputs(posts: list[Post]) -> list[Post]:
     attached = []
     for post in posts:
         recorded, _ = recorded_for(post.source, post.body, post.slug)
-        body = with_outputs(post.body, recorded) if recorded else post.body
+        # Without outputs too: a fence's alt= and caption= are taken out before Markdown sees them.
+        body = with_outputs(post.body, recorded)
         attached.append(dataclasses.replace(post, body=body) if body != post.body else post)
     return attached
 
