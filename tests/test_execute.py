@@ -221,3 +221,17 @@ def test_a_post_over_its_time_is_stopped_and_named(tmp_path):
     assert result.exit_code == 1 and time.monotonic() - started < 20
     assert f"{content / 'slow.md'}: did not finish in 1 s (raise BLOG_EXECUTE_TIMEOUT" in result.output
     assert not (content / "_outputs").exists()
+
+
+def test_a_post_imports_a_module_beside_it_and_reads_figures(tmp_path):
+    content = tmp_path / "pages"
+    (content / "figures").mkdir(parents=True)
+    (content / "figures" / "data.txt").write_text("41")
+    (content / "helper.py").write_text("def answer():\n    return 42\n")
+    (content / "uses-helper.md").write_text(
+        '---\ntitle: "Helper"\ndate: 2026-01-01\nsummary: "Imports."\ncategory: Research\n---\n\nText.\n\n'
+        "```python\nimport helper\nfrom pathlib import Path\n\n"
+        "print(helper.answer(), Path('figures/data.txt').read_text())\n```\n")
+    result = make_app(content).test_cli_runner().invoke(args=["execute", "uses-helper"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((content / "_outputs" / "uses-helper.json").read_text())["blocks"][0]["lines"] == ["42 41", ""]

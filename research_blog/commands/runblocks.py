@@ -61,6 +61,9 @@ def _text(captured: str) -> str:
 
 def main() -> int:
     job = json.load(sys.stdin)
+    # As `python post.py` would: the post's folder (the working directory) first on the path, and
+    # not this script's folder, whose modules (check.py, freeze.py...) a post must not import by chance.
+    sys.path[0] = os.getcwd()
     out = sys.stdout
     os.environ.setdefault("MPLBACKEND", "Agg")
     _seed()
