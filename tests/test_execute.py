@@ -40,8 +40,9 @@ def _copy(recorded: Path, tmp_path: Path) -> Path:
 def test_outputs_are_recorded_beside_the_post_readable_in_a_diff(recorded):
     data = json.loads((recorded / "_outputs" / "outputs.json").read_text())
     first, figure, hidden, long = data["blocks"]
-    assert first == {"lines": ["hello from block one", "a warning", ""], "figures": []}
-    assert figure == {"lines": [], "figures": [FIGURE]}
+    assert first["lines"] == ["hello from block one", "a warning", ""] and first["figures"] == []
+    assert first["code"].startswith("sha256:"), "each block's code digest, for check to name the block"
+    assert figure["lines"] == [] and figure["figures"] == [FIGURE]
     assert hidden["lines"] == ["never shown", ""], "recorded, though not shown"
     assert long["lines"][:2] == ["line 0", "line 1"] and len(long["lines"]) == 41
     svg = (recorded / "figures" / FIGURE).read_text()
@@ -92,7 +93,7 @@ def test_check_passes_then_fails_when_code_changes_until_execute_runs(recorded, 
     post.write_text(post.read_text().replace('print("hello from block one")', 'print("hello, edited")'))
     result = make_app(content).test_cli_runner().invoke(args=["check"])
     assert result.exit_code == 1
-    assert f"outputs of `{post}` are stale: run `flask --app app execute outputs`" in result.output
+    assert f"{post}:10: outputs of `{post}` are stale: run `flask --app app execute outputs`" in result.output
     html = _post_html(make_app(content).test_client())
     assert "code-output" not in html, "stale outputs are never shown"
     assert make_app(content).test_cli_runner().invoke(args=["execute", "outputs"]).exit_code == 0

@@ -61,13 +61,13 @@ def run_post(source: Path, figures_dir: Path, timeout: float, scratch: Path) -> 
         raise ExecutionFailed(f"{shown}:{block.line}: the block raised\n{tail}")
     slug_folder = f"{outputs.FOLDER}/{source.stem}"
     results, files = [], {}
-    for result in report["blocks"]:
+    for block, result in zip(runnable, report["blocks"], strict=True):
         names = []
         for drawn in result["figures"]:
             name = f"{slug_folder}/{drawn}"
             files[name] = scratch / drawn
             names.append(name)
-        results.append(outputs.BlockOutput(result["text"], tuple(names)))
+        results.append(outputs.BlockOutput(result["text"], tuple(names), codecells.block_digest(block)))
     return Run(outputs.Recorded(codecells.code_digest(blocks), tuple(results)), files)
 
 

@@ -87,6 +87,11 @@ def runnable(blocks: list[CodeBlock]) -> list[CodeBlock]:
     return [block for block in blocks if block.runs]
 
 
+def block_digest(block: CodeBlock) -> str:
+    """One block's code, so `check` can say which block changed."""
+    return "sha256:" + hashlib.sha256(block.code.encode()).hexdigest()[:16]
+
+
 def code_digest(blocks: list[CodeBlock]) -> str:
     """What recorded outputs are keyed by: the runnable code, in order (not the prose, not line numbers)."""
     codes = [block.code for block in runnable(blocks)]

@@ -37,6 +37,7 @@ _BACKTICKS = re.compile(r"`{3,}")
 class BlockOutput:
     text: str
     figures: tuple[str, ...] = ()  # files under the content's figures/ folder
+    code: str = ""  # codecells.block_digest of the block that printed it
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def figures_folder(figures_dir: Path, slug: str) -> Path:
 
 def to_json(recorded: Recorded) -> str:
     """The file's text: stable key order and one output line per list item, for readable diffs."""
-    blocks = [{"lines": block.text.split("\n") if block.text else [], "figures": list(block.figures)}
+    blocks = [{"code": block.code, "lines": block.text.split("\n") if block.text else [], "figures": list(block.figures)}
               for block in recorded.blocks]
     return json.dumps({"format": FORMAT, "code": recorded.code_digest, "blocks": blocks},
                       indent=1, ensure_ascii=False) + "\n"
@@ -73,8 +74,8 @@ def read_recorded(path: Path) -> Recorded:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != FORMAT or not isinstance(data.get("code"), str):
             raise ValueError("not a recorded-outputs file of this version")
-        blocks = tuple(BlockOutput("\n".join(_strings(b["lines"])), tuple(_strings(b["figures"])))
-                       for b in data["blocks"])
+        blocks = tuple(BlockOutput("\n".join(_strings(b["lines"])), tuple(_strings(b["figures"])),
+                                   _strings([b.get("code", "")])[0]) for b in data["blocks"])
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise OutputsError(f"{display_path(path)}: unreadable recorded outputs ({error}): {fix}") from None
     return Recorded(data["code"], blocks)
@@ -145,10 +146,20 @@ def recorded_for(source: Path, body: str, slug: str) -> tuple[Recorded | None, P
         recorded = read_recorded(path)
     except OutputsError as error:
         return None, Problem(display_path(path), None, str(error).split(": ", 1)[1])
-    if recorded.code_digest != codecells.code_digest(codecells.python_blocks(body)):
-        return None, Problem(display_path(source), None, f"outputs of `{display_path(source)}` are stale: "
-                             f"run `flask --app app execute {slug}`")
+    blocks = codecells.python_blocks(body)
+    if recorded.code_digest != codecells.code_digest(blocks):
+        return None, Problem(display_path(source), _first_changed(blocks, recorded), f"outputs of "
+                             f"`{display_path(source)}` are stale: run `flask --app app execute {slug}`")
     return recorded, None
+
+
+def _first_changed(blocks: list[codecells.CodeBlock], recorded: Recorded) -> int | None:
+    """The line of the first runnable block whose code is not the code recorded (None: one was removed)."""
+    runnable = codecells.runnable(blocks)
+    for block, output in zip(runnable, recorded.blocks, strict=False):
+        if codecells.block_digest(block) != output.code:
+            return block.line
+    return runnable[len(recorded.blocks)].line if len(runnable) > len(recorded.blocks) else None
 
 
 def attach_outputs(posts: list[Post]) -> list[Post]:
