@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
-_ATTRIBUTE = re.compile(r'(?P<key>[\w-]+)="(?P<value>[^"]*)"|(?P<word>[.#][^\s}]+)')
+ATTRIBUTE = re.compile(r'(?P<key>[\w-]+)="(?P<value>[^"]*)"|(?P<word>[.#][^\s}]+)')
 NO_RUN, NO_OUTPUT, OUTPUT_ONLY = "no-run", "no-output", "output-only"
 # Our own attributes: taken out of the fence before Markdown sees it.
 OWN_KEYS = ("alt", "caption")
@@ -50,7 +50,7 @@ def _parse_info(info: str) -> tuple[str, frozenset[str], str | None, dict[str, s
     if not info.startswith("{"):
         return (info.split()[0] if info else ""), frozenset(), None, {}
     classes, label, attributes = set(), None, {}
-    for found in _ATTRIBUTE.finditer(info.strip("{} ")):
+    for found in ATTRIBUTE.finditer(info.strip("{} ")):
         if found["key"]:
             attributes[found["key"]] = found["value"]
         elif found["word"].startswith("."):

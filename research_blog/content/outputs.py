@@ -97,7 +97,7 @@ def _opening_without_own_attributes(line: str) -> str:
     if "{" not in line:
         return line
     head, _, info = line.partition("{")
-    words = [w.group(0) for w in codecells._ATTRIBUTE.finditer(info.rstrip().rstrip("}"))
+    words = [w.group(0) for w in codecells.ATTRIBUTE.finditer(info.rstrip().rstrip("}"))
              if not (w["key"] in codecells.OWN_KEYS or (w["word"] or "").startswith("#"))]
     return f"{head}{{{' '.join(words)}}}"
 
@@ -111,7 +111,7 @@ def _shown_output(block: codecells.CodeBlock, output: BlockOutput, indent: str) 
         shown += ["", f"{fence}output", *text.split("\n"), fence]
     caption = block.attributes.get("caption", "")
     for number, name in enumerate(output.figures):
-        alt = block.attributes.get("alt") or caption or "A figure drawn by the code above"
+        alt = (block.attributes.get("alt") or caption or "A figure drawn by the code above").replace("]", "\\]")
         label = f"{{#{block.label}}}" if block.label and number == 0 else ""
         shown += ["", f"![{alt}](figures/{name}){label}"]
         if caption:
