@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import make_app
@@ -44,3 +45,21 @@ def test_output_is_styled_apart_from_code_in_both_schemes(browser, outputs_url, 
     assert output.locator(".code-output-label").inner_text().lower() == "output"
     text = output.locator("samp").evaluate("e => getComputedStyle(e).color")
     assert text != background
+
+
+@pytest.fixture(scope="module")
+def notebook_url():
+    from test_notebooks import NOTEBOOK
+
+    yield from _serve(NOTEBOOK)
+
+
+def test_notebook_outputs_load_cleanly_in_dark_mode(browser, notebook_url):  # noqa: F811
+    page, errors, hosts = open_page(browser, f"{notebook_url}/notebook-post/", color_scheme="dark")
+    assert not errors, "no script ran, no CSP violation from the sanitized HTML"
+    assert hosts == {urlsplit(notebook_url).netloc}, "nothing fetched from elsewhere"
+    table = page.locator(".code-output-html")
+    assert table.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(18, 20, 23)"
+    images = page.locator('img[src*="_notebooks/"]')
+    assert images.count() == 2
+    assert all(images.nth(n).evaluate("e => e.complete && e.naturalWidth > 0") for n in range(2))
