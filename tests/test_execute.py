@@ -236,3 +236,15 @@ def test_a_post_imports_a_module_beside_it_and_reads_figures(tmp_path):
     result = make_app(content).test_cli_runner().invoke(args=["execute", "uses-helper"])
     assert result.exit_code == 0, result.output
     assert json.loads((content / "_outputs" / "uses-helper.json").read_text())["blocks"][0]["lines"] == ["42 41", ""]
+
+
+def test_colour_codes_are_stripped_and_long_output_is_bounded(tmp_path):
+    content = tmp_path / "pages"
+    content.mkdir()
+    (content / "loud.md").write_text(
+        '---\ntitle: "Loud"\ndate: 2026-01-01\nsummary: "Prints a lot."\ncategory: Research\n---\n\nText.\n\n'
+        "```python\nprint('\\x1b[31mred\\x1b[0m text')\nprint('x' * 30_000)\n```\n")
+    assert make_app(content).test_cli_runner().invoke(args=["execute", "loud"]).exit_code == 0
+    lines = json.loads((content / "_outputs" / "loud.json").read_text())["blocks"][0]["lines"]
+    assert lines[0] == "red text"
+    assert len("\n".join(lines)) < 20_100 and "more characters not recorded]" in lines[-2]
