@@ -16,6 +16,7 @@ from flask import Flask
 
 from . import settings, state
 from .commands.check import check_command
+from .commands.execute import execute_command
 from .commands.freeze import freeze_command
 from .commands.new import new_command
 from .content.collection import Collection
@@ -66,13 +67,15 @@ class Blog:
         app.config.setdefault(prefix + "AUTO_RELOAD", False)
         pages = BlogPages(app, name=EXTENSION_KEY)
         app.extensions[EXTENSION_KEY] = BlogState(
-            Collection(pages, content_dir, max_bytes=int(app.config["BLOG_MAX_POST_KB"]) * 1024), content_dir,
+            Collection(pages, content_dir, max_bytes=int(app.config["BLOG_MAX_POST_KB"]) * 1024,
+                       max_output_bytes=int(app.config["BLOG_NOTEBOOK_OUTPUT_MB"] * 1024 * 1024)), content_dir,
             render_cache=cache.DiskCache(render_cache_folder(app.config["BLOG_RENDER_CACHE"])),
             pages=PageCache(int(app.config["BLOG_PAGE_CACHE_MB"]) * 1024 * 1024))
 
         app.register_blueprint(blueprint, url_prefix=app.config["BLOG_URL_PREFIX"] or None)
         app.after_request(relative_redirects)
         app.cli.add_command(check_command)
+        app.cli.add_command(execute_command)
         app.cli.add_command(freeze_command)
         app.cli.add_command(new_command)
         # Only with --debug: everything a page is made from, but the render cache if it lies in there.

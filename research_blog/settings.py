@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "BLOG_RELOAD_SECONDS": 2.0,
     "BLOG_MAX_POST_KB": 512,
     "BLOG_PAGE_SIZE": 20,  # posts per listing, category, tag and series page
+    "BLOG_EXECUTE_TIMEOUT": 300,  # seconds one post's code may run under `flask execute`
+    "BLOG_NOTEBOOK_OUTPUT_MB": 5,  # stored outputs one notebook post may hold
     "BLOG_PAGE_CACHE_MB": 64,  # rendered pages kept in memory, per app
     "BLOG_RENDER_CACHE": "default",  # a folder, "default" ($XDG_CACHE_HOME/research-blog), or None: memory only
     "BLOG_TITLE": "Research Blog",
@@ -116,6 +118,8 @@ RULES: dict[str, Rule] = {
     "BLOG_RELOAD_SECONDS": Rule(lambda v: _number(v) and v >= 0, "a number of seconds, 0 or more"),
     "BLOG_MAX_POST_KB": Rule(_whole(1), "a whole number of kilobytes, at least 1"),
     "BLOG_PAGE_SIZE": Rule(_whole(1), "a whole number of posts per page, at least 1"),
+    "BLOG_EXECUTE_TIMEOUT": Rule(lambda v: _number(v) and v > 0, "a number of seconds, more than 0"),
+    "BLOG_NOTEBOOK_OUTPUT_MB": Rule(lambda v: _number(v) and v > 0, "a number of megabytes, more than 0"),
     "BLOG_PAGE_CACHE_MB": Rule(lambda v: _number(v) and v >= 0, "a number of megabytes, 0 or more (0: no page cache)"),
     "BLOG_RENDER_CACHE": Rule(lambda v: v in (None, False) or isinstance(v, str | os.PathLike),
                               'a folder, "default", or null for memory only', text=True),

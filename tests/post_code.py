@@ -1,80 +1,37 @@
-"""Extract and run the ``python`` code blocks of a post, in order, like a notebook.
+"""Run a post's python blocks with the engine's executor (research_blog/commands/executor.py).
 
-A block fenced as ```` ```python ```` runs. An excerpt that cannot run on its own is
-fenced as ```` ```{.python .no-run} ```` (the documented skip marker): it is shown
-highlighted like any Python block and skipped here. Every other language is shown only.
-
-Run by hand while writing: ``python tests/post_code.py pages/ppo.md``.
+Kept for the test suite and for authors used to it: ``python tests/post_code.py pages/ppo.md``
+runs the blocks in a fresh process, as `flask --app app execute ppo` does, without
+recording anything. The block parser is the engine's (research_blog/content/codecells.py).
 """
 
 from __future__ import annotations
 
-import re
 import sys
-import types
-from dataclasses import dataclass
+import tempfile
+from pathlib import Path
 
-_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
-_SKIP_CLASS = "no-run"
+from research_blog.commands.executor import ExecutionFailed, run_post
+from research_blog.content.codecells import CodeBlock, python_blocks
+from research_blog.content.outputs import Recorded
 
-
-@dataclass
-class CodeBlock:
-    line: int  # 1-based line of the opening fence in the file
-    code: str
-    runs: bool
+__all__ = ["CodeBlock", "ExecutionFailed", "python_blocks", "run_blocks"]
 
 
-def _language_and_classes(info: str) -> tuple[str, set[str]]:
-    info = info.strip()
-    if info.startswith("{"):
-        classes = {word[1:] for word in info.strip("{} ").split() if word.startswith(".")}
-        language = next(iter(sorted(c for c in classes if c == "python")), "")
-        return language, classes
-    return (info.split()[0] if info else ""), set()
-
-
-def python_blocks(source: str) -> list[CodeBlock]:
-    """All fenced ``python`` blocks of a Markdown file, in order."""
-    blocks: list[CodeBlock] = []
-    lines = source.split("\n")
-    index = 0
-    while index < len(lines):
-        opening = _OPEN.match(lines[index])
-        if not opening:
-            index += 1
-            continue
-        fence, indent = opening["fence"], len(opening["indent"])
-        language, classes = _language_and_classes(opening["info"])
-        end = index + 1
-        while end < len(lines) and lines[end].strip() != fence:
-            end += 1
-        if language == "python":
-            body = "\n".join(line[indent:] for line in lines[index + 1 : end])
-            blocks.append(CodeBlock(index + 1, body, _SKIP_CLASS not in classes))
-        index = end + 1
-    return blocks
-
-
-def run_post_code(path: str) -> int:
-    """Execute the runnable blocks of one post in a shared namespace; return how many ran."""
-    with open(path, encoding="utf-8") as handle:
-        blocks = python_blocks(handle.read())
-    # A real module, as a notebook's __main__ is: dataclasses and pickling look
-    # their class's module up in sys.modules.
-    module = types.ModuleType("__post__")
-    sys.modules[module.__name__] = module
-    ran = 0
-    for block in blocks:
-        if not block.runs:
-            continue
-        # dont_inherit: this file's `from __future__` imports must not leak into the post.
-        code = compile(block.code, f"{path}:{block.line}", "exec", dont_inherit=True)
-        exec(code, module.__dict__)  # noqa: S102
-        ran += 1
-    return ran
+def run_blocks(path: Path, timeout: float = 300) -> tuple[Recorded, dict[str, bytes]]:
+    """Run one post's blocks as `flask execute` does: its outputs and figures' bytes, nothing written."""
+    path = Path(path).resolve()
+    with tempfile.TemporaryDirectory() as scratch:
+        run = run_post(path, path.parent / "figures", timeout, Path(scratch))
+        return run.recorded, {name: drawn.read_bytes() for name, drawn in run.figure_files.items()}
 
 
 if __name__ == "__main__":
+    status = 0
     for post in sys.argv[1:]:
-        print(f"{post}: {run_post_code(post)} python blocks ran")
+        try:
+            print(f"{post}: {len(run_blocks(Path(post))[0].blocks)} python blocks ran")
+        except ExecutionFailed as error:
+            print(error, file=sys.stderr)
+            status = 1
+    sys.exit(status)

@@ -17,6 +17,7 @@ from flask import Flask
 from research_blog import Blog, create_app
 from research_blog.build.freeze import freeze_site
 from research_blog.content import shipped
+from research_blog.content.outputs import outputs_path
 from research_blog.content.post import is_public
 from research_blog.settings import SettingsError
 from research_blog.state import state
@@ -202,8 +203,11 @@ def test_the_wheel_ships_exactly_the_published_demo_posts_and_their_figures():
         loaded = state(app).collection.loaded()
     published = [post for post in loaded.posts if is_public(post, dt.date.today(), show_drafts=False)]
     assert sorted(name for name in posts if name.endswith(".md")) == sorted(post.source.name for post in published)
+    recorded = [f"{post.slug}.json" for post in published if outputs_path(post.source).exists()]
     assert [name for name in posts if not name.endswith(".md")] == ["references.bib"]
-    used = {name for post in published for name in re.findall(r"\]\(figures/([\w.-]+)", post.body)}
+    assert sorted(data["research_blog.pages._outputs"]) == sorted(recorded), "every post's recorded outputs"
+    figures = figures + [f"_outputs/dpo/{name}" for name in data["research_blog.pages.figures._outputs.dpo"]]
+    used = {name for post in published for name in re.findall(r"\]\(figures/([\w./-]+)", post.body)}
     assert sorted(figures) == sorted(used), "every figure the posts show, and nothing else"
 
 

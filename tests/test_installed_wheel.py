@@ -98,7 +98,9 @@ def test_the_wheel_carries_templates_static_files_katex_and_posts(built):
                    "research_blog/static/research_blog/js/search.js",
                    "research_blog/templates/research_blog/search.html",
                    "research_blog/pages/ppo.md", "research_blog/pages/figures/ppo-clip.svg",
-                   "research_blog/pages/references.bib", "research_blog/static/research_blog/js/copy.js"]:
+                   "research_blog/pages/references.bib", "research_blog/static/research_blog/js/copy.js",
+                   "research_blog/pages/_outputs/dpo.json", "research_blog/pages/figures/_outputs/dpo/block3-1.svg",
+                   "research_blog/commands/runblocks.py"]:
         assert needed in names, needed
 
 

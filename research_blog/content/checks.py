@@ -19,6 +19,7 @@ from ..render.pipeline import render_all
 from .bibliographies import unused_entries
 from .bibtex import math_problems
 from .collection import Loaded
+from .outputs import output_problems
 from .post import Post, Problem, display_path
 from .sources import figure_file
 
@@ -122,4 +123,5 @@ def all_problems(loaded: Loaded, figures_dir: Path) -> list[Problem]:
     libraries = {post.library.digest: post.library for post in loaded.posts}  # most posts share the site's
     references = {(ref.source, ref.line, ref.key): ref for library in libraries.values() for ref in library}
     problems.extend(math_problems(references.values()))
+    problems.extend(output_problems(list(loaded.posts)))
     return sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line or 0))

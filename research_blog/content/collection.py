@@ -25,6 +25,8 @@ from .bibliographies import attach_libraries
 from .controlchars import CONTROL, blanked, raw_control_problems
 from .frontmatter import control_character_problem, key_lines
 from .loadcache import ParsedPosts
+from .notebooks import MAX_OUTPUT_BYTES
+from .outputs import attach_outputs
 from .post import ContentError, Post, Problem, body_stand_in, display_path, is_public, post_from_page
 from .sources import scan, settling, signature
 from .watcher import FolderWatch, watch
@@ -128,9 +130,10 @@ def _by_file_and_line(problems: list[Problem]) -> tuple[Problem, ...]:
     return tuple(sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line or 0)))
 
 
-def load(pages: FlatPages, root: Path, max_bytes: int, previous: tuple[Post, ...] = (), patient: bool = True) -> Loaded:
+def load(pages: FlatPages, root: Path, max_bytes: int, previous: tuple[Post, ...] = (), patient: bool = True,
+         max_output_bytes: int = MAX_OUTPUT_BYTES) -> Loaded:
     """Read and validate every post under ``root``; ``previous`` stands in for broken files."""
-    found = scan(root, max_bytes, patient)
+    found = scan(root, max_bytes, patient, max_output_bytes)
     problems = list(found.problems)
     posts: list[Post] = []
     stand_ins: list[Post] = []
@@ -161,7 +164,7 @@ def load(pages: FlatPages, root: Path, max_bytes: int, previous: tuple[Post, ...
     parsed.save()
     problems.extend(_series_problems(posts))
     attached, bib_problems = attach_libraries(posts + stand_ins, root)
-    posts, stand_ins = attached[:len(posts)], attached[len(posts):]
+    posts, stand_ins = attach_outputs(attached[:len(posts)]), attached[len(posts):]
     problems.extend(bib_problems)
     posts = _keep_last_good(posts, {p.path for p in problems} | found.unsettled, previous)
     return Loaded(tuple(sorted(posts, key=lambda p: p.sort_key)), _by_file_and_line(problems),
@@ -171,8 +174,9 @@ def load(pages: FlatPages, root: Path, max_bytes: int, previous: tuple[Post, ...
 class Collection:
     """The posts of one app, reloaded when the content folder changes."""
 
-    def __init__(self, pages: FlatPages, root: Path, max_bytes: int):
+    def __init__(self, pages: FlatPages, root: Path, max_bytes: int, max_output_bytes: int = MAX_OUTPUT_BYTES):
         self.pages, self.root, self.max_bytes = pages, root, max_bytes
+        self.max_output_bytes = max_output_bytes  # of a notebook post's stored outputs
         self._lock = threading.Lock()
         self._signature: tuple | None = None
         self._loaded: Loaded | None = None
@@ -227,7 +231,7 @@ class Collection:
             current = signature(self.root)
             if current != self._signature or self._loaded is None or not patient:
                 previous = self._loaded.posts if self._loaded else ()
-                self._loaded = load(self.pages, self.root, self.max_bytes, previous, patient)
+                self._loaded = load(self.pages, self.root, self.max_bytes, previous, patient, self.max_output_bytes)
                 self.version += 1
                 # An edit leaves the old text's render behind: free it.
                 pipeline.forget({p.body for p in previous} - {p.body for p in self._loaded.posts})

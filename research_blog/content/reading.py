@@ -4,6 +4,9 @@ The rule, documented in README.md:
 
 * prose and code count word by word: a word is a whitespace-separated token
   with at least one letter or digit in it (so ``-``, ``|`` and ``=`` don't count);
+* a block's recorded output (an ``output`` fence) and code shown only by its output
+  (``.output-only``) don't count, as figures don't; the ``alt="..."`` and ``caption="..."``
+  of the figures a block draws count like an image's alt text and caption;
 * link and image targets don't count, their visible text does; HTML tags don't count;
 * a displayed equation (``$$...$$``, ``\\[...\\]`` or a ``math`` fence) counts as
   ``DISPLAY_MATH_WORDS`` words, an inline one (``$...$`` or ``\\(...\\)``) as one word,
@@ -45,6 +48,12 @@ _FENCE_CLOSER = re.compile(r"[ \t]*(`{3,}|~{3,})[ \t]*")
 # What makes an opening run a math fence: ``math`` or a ``{.math ...}`` attribute list
 # (whose ``\s`` may cross lines); the attribute list runs on to the next ``}``.
 _MATH_INFO = re.compile(r"[ \t]*(?:math|(?P<brace>\{)\s*\.math)")
+# Fences a reader does not read as code: a block's recorded output (``output``; it
+# counts as a figure does, nothing) and code shown only by its output (``.output-only``).
+_UNREAD_INFO = re.compile(r"[ \t]*(?:`{3,}|~{3,})[ \t]*(?:output[ \t]*$|\{[^}\n]*\.output-only\b)", re.M)
+# A figure a block draws is described in its fence: ``alt="..."`` and ``caption="..."`` are read
+# (and count) as an image's alt text and caption written in Markdown are.
+_FIGURE_TEXT = re.compile(r'\b(?:alt|caption)="([^"]*)"')
 _DISPLAY_OPENER = re.compile(r"\$\$|\\\[")
 _DISPLAY_CLOSER = {"$$": "$$", "\\[": "\\]"}
 _INLINE_OPENER = re.compile(r"\$|\\\(")
@@ -158,11 +167,12 @@ def _code_fence_closing(lines: _Lines, number: int) -> int | None:
     return None
 
 
-def _code_fences(text: str) -> tuple[list[Span], list[str]]:
-    """Spans of the (non-math) fences, and the code inside each."""
+def _code_fences(text: str) -> tuple[list[Span], list[str], list[str]]:
+    """Spans of the (non-math) fences, the code read inside them, and their figures' alt texts and captions."""
     lines = _split_lines(text)
     spans: list[Span] = []
     code: list[str] = []
+    figures: list[str] = []
     number = 0
     while number < len(lines.lines):
         closing = _code_fence_closing(lines, number)
@@ -170,9 +180,12 @@ def _code_fences(text: str) -> tuple[list[Span], list[str]]:
             number += 1
             continue
         spans.append(_fence_span(lines, number, closing))
-        code.append(text[lines.starts[number + 1] : lines.starts[closing]])
+        if not _UNREAD_INFO.match(lines.lines[number]):
+            code.append(text[lines.starts[number + 1] : lines.starts[closing]])
+        figure_text = _FIGURE_TEXT.findall(lines.lines[number]) if "{" in lines.lines[number] else []
+        figures.extend(figure_text)
         number = closing + 1
-    return spans, code
+    return spans, code, figures
 
 
 def _display_math_spans(text: str) -> Iterator[Span]:
@@ -264,8 +277,10 @@ def count_words(markdown_body: str) -> int:
     # A removed construct leaves a space, so the words either side of it stay apart.
     text, display = _splice(markdown_body, _math_fence_spans(markdown_body), " ")
     # Code is read word by word like prose, but a `$` in it is never math.
-    fences, code = _code_fences(text)
+    fences, code, figures = _code_fences(text)
     text, _ = _splice(text, fences, " ")
+    # Markdown, like the prose around them (inline math is one word): counted by the same rule.
+    text += "".join(f"\n\n{figure}" for figure in figures)
     text, displayed = _splice(text, _display_math_spans(text), " ")
     text, inline = _splice(text, _inline_math_spans(text), " ")
     text, _ = _splice(text, _link_target_spans(text), "] ")

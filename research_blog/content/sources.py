@@ -17,10 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import notebooks
 from .post import display_path
 from .problems import Problem
 
 EXTENSION = ".md"
+POST_EXTENSIONS = (EXTENSION, notebooks.EXTENSION)
 # A broken file this young is most likely an editor's save in progress: the
 # served blog looks again rather than report it (check and freeze do not wait).
 SETTLING_SECONDS = 1.0
@@ -46,16 +48,20 @@ def figure_file(figures_dir: Path, name: str) -> Path | None:
     parts = name.split("/")
     if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
         return None
+    if parts[0] == notebooks.FOLDER:  # an image stored in a notebook post
+        return notebooks.registered_image(figures_dir, name)
     found = inside(figures_dir.resolve(), figures_dir.joinpath(*parts))
     return found if found is not None and found.is_file() else None
 
 
 def post_paths(root: Path) -> Iterator[Path]:
-    """Every ``*.md`` entry under ``root``, sorted, without following linked folders."""
+    """Every ``*.md`` and ``*.ipynb`` entry under ``root``, sorted, without following linked folders."""
     for folder, subfolders, names in os.walk(root, followlinks=False):
         subfolders.sort()
-        for name in sorted(names + [d for d in subfolders if d.endswith(EXTENSION)]):
-            if name.endswith(EXTENSION):
+        # Jupyter's own checkpoints are copies of the notebooks beside them.
+        subfolders[:] = [d for d in subfolders if d != ".ipynb_checkpoints"]
+        for name in sorted(names + [d for d in subfolders if d.endswith(POST_EXTENSIONS)]):
+            if name.endswith(POST_EXTENSIONS):
                 yield Path(folder) / name
 
 
@@ -66,15 +72,23 @@ def bibliography_paths(root: Path) -> Iterator[Path]:
         yield from (Path(folder) / name for name in sorted(names) if name.endswith(".bib"))
 
 
+def output_paths(root: Path) -> Iterator[Path]:
+    """Every recorded-outputs file under ``root`` (``_outputs/<slug>.json`` beside its post)."""
+    for folder, subfolders, names in os.walk(root, followlinks=False):
+        subfolders.sort()
+        if Path(folder).name == "_outputs":
+            yield from (Path(folder) / name for name in sorted(names) if name.endswith(".json"))
+
+
 def signature(root: Path) -> tuple:
-    """Names, sizes, times and inodes of the post and .bib files: changes when any does.
+    """Names, sizes, times and inodes of the post, .bib and outputs files: changes when any does.
 
     A copy that keeps the old file's size and mtime (``rsync -a``, ``cp -a`` into
     a folder swapped in for the content folder) still gets a new inode, or the
     freed old inode number with a new change time (ctime, which no copy can set).
     """
     marks = []
-    for path in itertools.chain(post_paths(root), bibliography_paths(root)):
+    for path in itertools.chain(post_paths(root), bibliography_paths(root), output_paths(root)):
         try:
             info = path.stat()
             marks.append((str(path), info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns))
@@ -90,7 +104,7 @@ class Scan:
     unsettled: set[str] = field(default_factory=set)  # display paths to read again next time
 
 
-def _problem_with_file(path: Path, root: Path, max_bytes: int) -> str | None:
+def _problem_with_file(path: Path, root: Path, max_bytes: int, max_output_bytes: int) -> str | None:
     """Why ``path`` cannot be a post, or None if it is a regular file we may read."""
     if path.is_symlink():
         if not path.exists():
@@ -106,6 +120,8 @@ def _problem_with_file(path: Path, root: Path, max_bytes: int) -> str | None:
     if not stat.S_ISREG(info.st_mode):
         kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         return f"{kind}, not a post: rename it so it does not end in {EXTENSION}"
+    if path.suffix == notebooks.EXTENSION:
+        max_bytes += max_output_bytes  # outputs have a limit of their own (notebooks.py)
     if info.st_size > max_bytes:
         return (f"{info.st_size // 1024} KB, over the {max_bytes // 1024} KB limit for one post "
                 "(BLOG_MAX_POST_KB): split it into a series of posts")
@@ -120,7 +136,7 @@ def settling(path: Path) -> bool:
         return True
 
 
-def scan(root: Path, max_bytes: int, patient: bool = True) -> Scan:
+def scan(root: Path, max_bytes: int, patient: bool = True, max_output_bytes: int = notebooks.MAX_OUTPUT_BYTES) -> Scan:
     """Read every post file under ``root``; report the ones that cannot be posts.
 
     ``patient``: a file that is empty and was just written is taken to be mid-save
@@ -132,7 +148,7 @@ def scan(root: Path, max_bytes: int, patient: bool = True) -> Scan:
     for path in post_paths(root):
         shown = display_path(path)
         try:
-            reason = _problem_with_file(path, root, max_bytes)
+            reason = _problem_with_file(path, root, max_bytes, max_output_bytes)
         except FileNotFoundError:  # deleted since the walk: look again next time
             found.unsettled.add(shown)
             continue
@@ -160,6 +176,11 @@ def scan(root: Path, max_bytes: int, patient: bool = True) -> Scan:
             found.problems.append(
                 Problem(shown, None, f"duplicate slug '{path.stem}': {slugs[path.stem]} has the same file name; rename one"))
             continue
+        if path.suffix == notebooks.EXTENSION:
+            text, problems = notebooks.notebook_to_markdown(text, shown, root / "figures", path.stem, max_output_bytes)
+            found.problems.extend(problems)
+            if text is None:
+                continue
         slugs[path.stem] = shown
         found.texts[path] = text
     return found

@@ -40,6 +40,7 @@ from .citemarkdown import CitationExtension
 from .crossrefs import CrossRefExtension
 from .headings import HeadingIdsExtension, slug_of, toc_label
 from .mathmarkdown import KatexExtension, fenced_math
+from .outputblocks import html_output_fence, output_fence
 from .references import EMPTY, Library
 from .sidenotes import SidenoteExtension
 
@@ -117,7 +118,9 @@ def _new_markdown(math_output: str) -> Markdown:
         ],
         extension_configs={
             "pymdownx.superfences": {
-                "custom_fences": [{"name": "math", "class": "math", "format": fenced_math}]
+                "custom_fences": [{"name": "math", "class": "math", "format": fenced_math},
+                                  {"name": "output", "class": "code-output", "format": output_fence},
+                                  {"name": "output-html", "class": "code-output", "format": html_output_fence}]
             },
             "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight", "guess_lang": False,
                                    "pygments_lang_class": True},  # language-python: codeblocks.py labels it
@@ -175,7 +178,7 @@ def _render(body: str, math_output: str, library: Library = EMPTY) -> Rendered:
 # this stage (every module of render/), the vendored KaTeX, and the libraries' versions.
 PIPELINE = fingerprint(
     [path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py"))] + [katex.KATEX_JS.read_bytes()]
-    + [version(lib) for lib in ("markdown", "pymdown-extensions", "pygments", "pybtex")])
+    + [version(lib) for lib in ("markdown", "pymdown-extensions", "pygments", "pybtex", "nh3")])
 _MEMORY_ONLY = DiskCache(None)
 
 

@@ -1,8 +1,6 @@
 """Figures for pages/dpo.md. Run from the repo root: python scripts/figures/dpo.py"""
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 from figstyle import plt, save
 
 
@@ -29,42 +27,6 @@ def loss_weight_figure():
     return save(fig, "dpo-loss-weight.svg")
 
 
-def toy_trajectories(steps=200, lr=5.0, beta=0.5):
-    """The categorical toy of the post: DPO on all pairs with Bradley-Terry soft labels."""
-    log_ref = torch.tensor([0.4, 0.3, 0.2, 0.1]).log()
-    r_true = torch.tensor([0.0, 0.5, -0.5, 1.0])
-    i, j = torch.triu_indices(4, 4, offset=1)
-    labels = torch.sigmoid(r_true[i] - r_true[j])
-    logits = log_ref.clone().requires_grad_(True)
-    history = [torch.softmax(logits.detach(), 0)]
-    for _ in range(steps):
-        logp = torch.log_softmax(logits, 0)
-        m = beta * ((logp[i] - log_ref[i]) - (logp[j] - log_ref[j]))
-        loss = -(labels * F.logsigmoid(m) + (1 - labels) * F.logsigmoid(-m)).mean()
-        (grad,) = torch.autograd.grad(loss, logits)
-        with torch.no_grad():
-            logits -= lr * grad
-        history.append(torch.softmax(logits.detach(), 0))
-    pi_star = torch.softmax(log_ref + r_true / beta, 0)
-    return torch.stack(history).numpy(), pi_star.numpy()
-
-
-def toy_figure():
-    history, pi_star = toy_trajectories()
-    colors = ["#1f4e8c", "#c0562b", "#4d8c3a", "#7a4e9c"]
-    fig, ax = plt.subplots(figsize=(7.0, 3.2), facecolor="white")
-    for k in range(4):
-        ax.plot(history[:, k], color=colors[k], linewidth=2.0, label=f"response {k + 1}")
-        ax.axhline(pi_star[k], color=colors[k], linewidth=1.0, linestyle="--")
-    ax.set_xlabel("gradient step")
-    ax.set_ylabel(r"$\pi_\theta(y_k)$")
-    ax.set_xlim(0, 60)
-    ax.set_ylim(0, 0.45)
-    ax.grid(alpha=0.25)
-    ax.legend(loc="center right", fontsize=9, ncol=2, framealpha=0.95)
-    fig.tight_layout()
-    return save(fig, "dpo-toy.svg")
-
-
 if __name__ == "__main__":
-    print("wrote", loss_weight_figure(), "and", toy_figure())
+    # The toy's figure (#fig:toy) is drawn by the post's own code: flask --app app execute dpo.
+    print("wrote", loss_weight_figure())
