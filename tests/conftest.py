@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from research_blog import create_app
+from research_blog.content import watcher
 from research_blog.web import assets
 
 FIXTURE_PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -57,3 +59,18 @@ def pages_copy(tmp_path: Path) -> Path:
     target = tmp_path / "pages"
     shutil.copytree(FIXTURE_PAGES, target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def _give_back_file_watches():
+    """Collect the apps earlier tests dropped once many file watches are open.
+
+    Each served app watches its content folder (and a debug app its templates and
+    static files too) with an inotify instance, of which a user has 128; an app's
+    watches stop when it is collected (content/watcher.py), but a Flask app is a
+    cycle of references that waits for the collector's slowest generation.
+    """
+    yield
+    if watcher.running_observers() > 32:
+        gc.collect()
+

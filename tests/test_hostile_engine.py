@@ -391,3 +391,34 @@ def test_a_figure_replaced_by_a_copy_keeping_size_and_time_is_never_a_304(pages_
     replacement.replace(figure)  # same size, same mtime, other bytes
     with client.get("/attention/figures/weights.svg", headers={"If-None-Match": first.headers["ETag"]}) as again:
         assert again.status_code == 200 and b"data-new" in again.data
+
+
+def _inotify_instances() -> int:
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            count += os.readlink(f"/proc/self/fd/{fd}") == "anon_inode:inotify"
+        except OSError:  # closed meanwhile
+            pass
+    return count
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts inotify instances in /proc")
+def test_apps_that_are_dropped_give_their_file_watches_back(pages_copy):
+    # A user has 128 inotify instances; a host (or a test suite) that makes and drops many apps must not run out.
+    import gc
+
+    from research_blog.content import watcher
+
+    gc.collect()
+    before = _inotify_instances()
+    for _ in range(150):
+        app = make_app(pages_copy)
+        app.debug = True  # the content watch, and with live reload more
+        assert app.test_client().get("/").status_code == 200
+    del app
+    gc.collect()
+    deadline = time.monotonic() + 10
+    while _inotify_instances() > before + 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert watcher.running_observers() <= 2 and _inotify_instances() <= before + 2

@@ -14,13 +14,59 @@ and ``git checkout`` often replace the content folder whole (``mv pages.new
 pages``); the old inode then lives on elsewhere or nowhere. So every look also
 compares the folder's inode with the watched one, and starts a new watch on
 the folder now at that path when they differ.
+
+Each watch holds one of the kernel's inotify instances, of which a user gets
+only 128 (``fs.inotify.max_user_instances``). A watch is therefore stopped
+when what it watches for goes away (``stop_when_gone``): an app dropped by a
+host, or by a test that makes hundreds of them, gives its instances back.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import weakref
+from collections.abc import Callable
 from pathlib import Path
+
+_running: set = set()  # the observers started here and not stopped yet
+_running_lock = threading.Lock()
+
+
+def start_observer(schedule: Callable[[object], None]):
+    """A started watchdog observer, its watches put on by ``schedule(observer)``."""
+    from watchdog.observers import Observer
+
+    observer = Observer()
+    observer.daemon = True  # never holds the process open at exit
+    schedule(observer)
+    observer.start()
+    with _running_lock:
+        _running.add(observer)
+    return observer
+
+
+def stop_observer(observer, wait: bool = True) -> None:
+    """Stop ``observer`` (its inotify instances close as its threads end)."""
+    with _running_lock:
+        _running.discard(observer)
+    observer.stop()
+    if wait:
+        observer.join(timeout=5)
+
+
+def stop_when_gone(owner: object, observers: list) -> None:
+    """Stop whatever observers ``observers`` holds once ``owner`` is garbage-collected.
+
+    No waiting then: the collector may run in any thread, at any moment.
+    """
+    weakref.finalize(owner, lambda: [stop_observer(observer, wait=False) for observer in observers])
+
+
+def running_observers() -> int:
+    """How many observers are running: each holds inotify instances, of which there are few."""
+    with _running_lock:
+        return len(_running)
 
 
 def _identity(root: Path) -> tuple[int, int] | None:
@@ -40,10 +86,11 @@ class FolderWatch:
         self._changed = threading.Event()
         self._changed.set()  # nothing has been read yet
         self._gone = threading.Event()  # the watched folder itself was deleted
-        self._observer = None
+        self._observers: list = []  # the one observer, in a list stop_when_gone shares
         self._watched = _identity(root)
         if self._watched is not None:
-            self._observer = _observe(root, self._changed, self._gone)
+            self._observers.append(_observe(root, self._changed, self._gone))
+        stop_when_gone(self, self._observers)
 
     def take(self) -> bool:
         """Whether anything changed since the last call."""
@@ -61,21 +108,18 @@ class FolderWatch:
         self._gone.clear()
         self._watched = _identity(self._root)
         if self._watched is not None:
-            self._observer = _observe(self._root, self._changed, self._gone)
+            self._observers.append(_observe(self._root, self._changed, self._gone))
         self._changed.set()
 
     def stop(self) -> None:
-        if self._observer is not None:
-            self._observer.stop()
-            self._observer.join(timeout=5)
-            self._observer = None
+        while self._observers:
+            stop_observer(self._observers.pop())
 
 
 def _observe(root: Path, flag: threading.Event, gone: threading.Event):
     """A started watchdog observer that raises ``flag`` on every write event under ``root``
     (and ``gone`` when ``root`` itself is deleted)."""
     from watchdog import events
-    from watchdog.observers import Observer
 
     watched = os.fsdecode(root)
 
@@ -88,11 +132,7 @@ def _observe(root: Path, flag: threading.Event, gone: threading.Event):
     writes = [events.FileCreatedEvent, events.DirCreatedEvent, events.FileModifiedEvent, events.DirModifiedEvent,
               events.FileMovedEvent, events.DirMovedEvent, events.FileDeletedEvent, events.DirDeletedEvent,
               events.FileClosedEvent]
-    observer = Observer()
-    observer.daemon = True  # never holds the process open at exit
-    observer.schedule(Handler(), str(root), recursive=True, event_filter=writes)
-    observer.start()
-    return observer
+    return start_observer(lambda observer: observer.schedule(Handler(), str(root), recursive=True, event_filter=writes))
 
 
 def watch(root: Path) -> FolderWatch | None:

@@ -20,10 +20,13 @@ import os
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, url_for
+
+from ..content.watcher import start_observer, stop_observer, stop_when_gone
 
 EXTENSION_KEY = "research_blog_live_reload"
 SCRIPT = "js/livereload.js"  # a static file, but served and frozen only where live reload is on
@@ -46,7 +49,12 @@ class Changes:
         self.enabled = True
         self._moved = threading.Condition()
         self._ignored = tuple(os.fsdecode(folder) + os.sep for folder in ignored)
-        self._observer = _observe([folder for folder in dict.fromkeys(folders) if folder.is_dir()], self._saw)
+        # The observer's thread holds the handler; the handler holds this object only weakly,
+        # so a dropped app's Changes is collected and its watches stopped (stop_when_gone).
+        saw = weakref.WeakMethod(self._saw)
+        self._observers = [_observe([folder for folder in dict.fromkeys(folders) if folder.is_dir()],
+                                    lambda path: (method := saw()) and method(path))]
+        stop_when_gone(self, self._observers)
 
     def _saw(self, path: str) -> None:
         name = os.path.basename(path)
@@ -65,15 +73,12 @@ class Changes:
         return self.version
 
     def stop(self) -> None:
-        if self._observer is not None:
-            self._observer.stop()
-            self._observer.join(timeout=5)
-            self._observer = None
+        while self._observers:
+            stop_observer(self._observers.pop())
 
 
-def _observe(folders: list[Path], saw) -> object | None:
+def _observe(folders: list[Path], saw) -> object:
     from watchdog import events
-    from watchdog.observers import Observer
 
     class Handler(events.FileSystemEventHandler):
         def on_any_event(self, event):
@@ -82,12 +87,11 @@ def _observe(folders: list[Path], saw) -> object | None:
                     event.is_directory and event.event_type == "modified"):
                 saw(os.fsdecode(getattr(event, "dest_path", "") or event.src_path))
 
-    observer = Observer()
-    observer.daemon = True  # never holds the process open at exit
-    for folder in folders:
-        observer.schedule(Handler(), str(folder), recursive=True)
-    observer.start()
-    return observer
+    def schedule(observer) -> None:
+        for folder in folders:
+            observer.schedule(Handler(), str(folder), recursive=True)
+
+    return start_observer(schedule)
 
 
 _BOOT = uuid.uuid4().hex[:12]  # one per server process: a restart gives pages a new one
