@@ -42,6 +42,7 @@ from .headings import HeadingIdsExtension, slug_of, toc_label
 from .mathmarkdown import KatexExtension, fenced_math
 from .references import EMPTY, Library
 from .sidenotes import SidenoteExtension
+from .typesetting import TypesettingExtension
 
 # Figures are written ![alt](figures/name.svg): relative to the post's URL.
 _FIGURE_SRC = re.compile(r'<img[^>]+src="figures/([^"#?]+)"')
@@ -102,6 +103,7 @@ def _new_markdown(math_output: str) -> Markdown:
             KatexExtension(output=math_output),
             HeadingIdsExtension(),
             *scholarly,
+            TypesettingExtension(),
             "pymdownx.superfences",
             "pymdownx.highlight",
             "pymdownx.inlinehilite",
@@ -531,9 +533,17 @@ class _Handover:
 
 def highlight_css() -> str:
     """Pygments CSS for code blocks: a light style, and a dark one for dark mode."""
-    light = HtmlFormatter(style=LIGHT_CODE_STYLE).get_style_defs(".highlight")
-    dark = HtmlFormatter(style=DARK_CODE_STYLE).get_style_defs(".highlight")
+    light = _site_background(HtmlFormatter(style=LIGHT_CODE_STYLE).get_style_defs(".highlight"))
+    dark = _site_background(HtmlFormatter(style=DARK_CODE_STYLE).get_style_defs(".highlight"))
     return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+
+
+_STYLE_BACKGROUND = re.compile(r"^(\.highlight \{ background: )#[0-9A-Fa-f]{3,8}", re.MULTILINE)
+
+
+def _site_background(css: str) -> str:
+    """A Pygments style's token colours on the site's own code background (Monokai's olive is not ours)."""
+    return _STYLE_BACKGROUND.sub(r"\1var(--code-bg)", css)
 
 
 def figure_files(html: str) -> list[str]:
