@@ -34,8 +34,11 @@ def test_an_edit_to_one_body_rebuilds_its_page_the_feed_and_the_index_only(pages
     after = inodes(out)
     rebuilt = {name for name in after if after[name] != before.get(name)}
     assert {"attention/index.html", "feed.xml", "search-index.json"} <= rebuilt
-    # The 404 page and _headers are always written; everything else was reused.
-    assert rebuilt - {"attention/index.html", "feed.xml", "search-index.json", "404.html", "_headers"} == set()
+    # The 404 page and _headers are always written; everything else was reused, and
+    # a file's .br and .gz siblings are compressed again exactly when it was rebuilt.
+    changed = {"attention/index.html", "feed.xml", "search-index.json", "404.html", "_headers"}
+    siblings = {name + suffix for name in changed - {"_headers"} for suffix in (".br", ".gz")}
+    assert rebuilt - changed == siblings
     assert "One more sentence about heads." in (out / "attention" / "index.html").read_text(encoding="utf-8")
     freeze_site(make_app(pages_copy), tmp_path / "everything", reuse=False)
     assert same_tree(out, tmp_path / "everything"), "reused files are exactly what a full freeze writes"
@@ -84,7 +87,8 @@ def test_reuse_under_a_sub_path_and_after_the_sub_path_changes(pages_copy, tmp_p
     before = inodes(out)
     freeze_site(make_app(pages_copy), out, base_url="https://example.org/research/")
     after = inodes(out)
-    assert {name for name in after if after[name] != before.get(name)} == {"404.html", "_headers"}, "all else reused"
+    always = {"404.html", "404.html.br", "404.html.gz", "_headers"}  # written afresh, with the 404 page's siblings
+    assert {name for name in after if after[name] != before.get(name)} == always, "all else reused"
     freeze_site(make_app(pages_copy), tmp_path / "full", base_url="https://example.org/research/", reuse=False)
     assert same_tree(out, tmp_path / "full")
     # Another sub-path changes every link: nothing may be reused.
