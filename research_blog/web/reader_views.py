@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 
 from flask import Response, abort, current_app
+from markupsafe import Markup
 
 from ..content.published import Published
 from ..render.codeblocks import label_code_blocks
 from ..render.pipeline import render_all
-from ..state import public_posts, published
+from ..state import public_posts, published, state
 from . import cards, feeds
+from .figuresizes import with_figure_sizes
 from .search import search_payload
 from .sharing import share_data
 from .views import XML_MIMETYPE, _site_url_or_404, blueprint, cached_page, render
@@ -24,6 +26,12 @@ READER_CONTENT_ENDPOINTS = frozenset({"research_blog.series_feed", "research_blo
 
 blueprint.add_app_template_global(share_data, "research_blog_share")
 blueprint.add_app_template_filter(label_code_blocks, "research_blog_code_labels")
+
+
+@blueprint.app_template_filter("research_blog_figure_sizes")
+def figure_sizes(html: str) -> Markup:
+    """A body's figures with their width and height, lazily loaded after the first (figuresizes.py)."""
+    return with_figure_sizes(html, state().figures_dir)
 
 
 @blueprint.route("/search/")
