@@ -18,13 +18,14 @@ from ..state import public_posts, published, state
 from . import cards, feeds
 from .figuresizes import with_figure_sizes
 from .search import search_payload
-from .sharing import share_data
+from .sharing import listing_meta, share_data
 from .views import XML_MIMETYPE, _site_url_or_404, blueprint, cached_page, render
 
 # Endpoints whose URLs come from the content (see views.CONTENT_ENDPOINTS).
 READER_CONTENT_ENDPOINTS = frozenset({"research_blog.series_feed", "research_blog.card_image"})
 
 blueprint.add_app_template_global(share_data, "research_blog_share")
+blueprint.add_app_template_global(listing_meta, "research_blog_listing_meta")
 blueprint.add_app_template_filter(label_code_blocks, "research_blog_code_labels")
 
 

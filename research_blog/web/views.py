@@ -47,9 +47,18 @@ def cite_this_post(post: Post, url: str | None) -> PostCitation:
 
 def render(template: str, status: int = 200, **context) -> tuple[str, int]:
     """Render one of our namespaced templates with the blog's settings."""
+    if "canonical" not in context:
+        context["canonical"] = _canonical_here() if status == 200 else None
     return render_template(f"research_blog/{template}", blog=current_app.config, asset=asset_url,
                            highlight_url=url_for("research_blog.highlight", version=assets.version(current_app.debug)),
                            feeds_served=site_url_known(), csp=META_CONTENT_SECURITY_POLICY, **context), status
+
+
+def _canonical_here() -> str | None:
+    """This page's absolute URL without its query (a search's canonical page is /search/)."""
+    if not request.endpoint or not request.endpoint.startswith("research_blog."):
+        return None
+    return external_url(request.endpoint, **(request.view_args or {}))
 
 
 def cached_page(mimetype: str = "text/html"):
