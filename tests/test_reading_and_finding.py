@@ -315,3 +315,13 @@ def test_a_blog_with_nothing_public_has_an_empty_search_index(tmp_path):
     payload = make_app(tmp_path).test_client().get("/search-index.json").get_json()
     assert payload["docs"] == [] and payload["documents"] == [] and len(payload["fields"]) == 5
     assert lunrjs.search(payload, "anything") == [[]]
+
+
+def test_a_card_shows_category_date_and_reading_time_under_its_rule(client):
+    card = Image.open(io.BytesIO(client.get("/series-part-two/card.png").data)).convert("RGB")
+    muted, background = ImageColor.getrgb(cards.MUTED), ImageColor.getrgb(cards.BACKGROUND)
+    band = {colour: count for count, colour in card.crop((80, 630 - cards.MARGIN + 8, 1120, 625)).getcolors(1200 * 630)}
+    assert band.get(muted, 0) > 300, "a muted line of facts under the rule"
+    bare = Image.open(io.BytesIO(cards.card_png("Optimisers part 2: Adam", "Part 2 of 2 · Optimisers", "Research Blog")))
+    below = bare.convert("RGB").crop((80, 630 - cards.MARGIN + 8, 1120, 625)).getcolors(1200 * 630)
+    assert below == [(1040 * (cards.MARGIN - 13), background)], "and nothing there without facts"

@@ -19,7 +19,7 @@ from . import cards, feeds
 from .figuresizes import with_figure_sizes
 from .search import search_payload
 from .sharing import listing_meta, share_data
-from .views import XML_MIMETYPE, _site_url_or_404, blueprint, cached_page, render
+from .views import XML_MIMETYPE, _site_url_or_404, blueprint, cached_page, format_date, render
 
 # Endpoints whose URLs come from the content (see views.CONTENT_ENDPOINTS).
 READER_CONTENT_ENDPOINTS = frozenset({"research_blog.series_feed", "research_blog.card_image"})
@@ -70,13 +70,18 @@ def series_line(visible: Published, post) -> str | None:
     return f"Part {position.part} of {position.total} · {position.title}" if position else None
 
 
+def card_of(visible: Published, post) -> tuple[str, str | None, str, str]:
+    """What a post's share card shows: title, series line, site name and a line of facts."""
+    facts = f"{post.category} · {format_date(post.date)} · {post.reading_minutes} min read"
+    return post.title, series_line(visible, post), current_app.config["BLOG_TITLE"], facts
+
+
 @blueprint.route("/<slug>/card.png")
 def card_image(slug: str):
     """The post's share card (Open Graph / Twitter image), drawn once per title."""
     visible = published()
     post = visible.by_slug.get(slug) or abort(404)
-    png = cards.card_png(post.title, series_line(visible, post), current_app.config["BLOG_TITLE"])
-    return Response(png, mimetype="image/png")
+    return Response(cards.card_png(*card_of(visible, post)), mimetype="image/png")
 
 
 def reader_freeze_urls():
