@@ -62,6 +62,8 @@ def _load(page, url: str) -> None:
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 def test_no_equation_or_code_block_is_clipped_without_a_cue_and_a_keyboard_stop(browser, site, width, scheme):  # noqa: F811
     page = _page(browser, width, scheme)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     clipped, scrolling = {}, 0
     for slug in POSTS:
         _load(page, f"{site}/{slug}/")
@@ -71,7 +73,7 @@ def test_no_equation_or_code_block_is_clipped_without_a_cue_and_a_keyboard_stop(
         if bad:
             clipped[slug] = bad
     page.context.close()
-    assert clipped == {}
+    assert errors == [] and clipped == {}
     if width == "phone":
         assert scrolling > 20, "the phone does have wide blocks to check"
 

@@ -38,15 +38,8 @@
     });
   }
 
-  function widen(block, scroller, room, notes) {
-    block.style.marginRight = "";
-    if (!wideScreen.matches || !overflows(scroller) || besideASidenote(block, notes)) { return; }
-    var needed = scroller.scrollWidth - scroller.clientWidth + 2;
-    block.style.marginRight = -Math.min(needed, room) + "px";
-  }
-
-  function focusable(scroller, label) {
-    if (overflows(scroller)) {
+  function focusable(scroller, label, scrolls) {
+    if (scrolls) {
       scroller.setAttribute("tabindex", "0");
       scroller.setAttribute("role", "region");
       scroller.setAttribute("aria-label", label);
@@ -57,14 +50,25 @@
     }
   }
 
+  /* Reads and writes are batched (reset all, measure all, widen all, then mark the
+     ones still scrolling): a post has dozens of blocks, and a read after each
+     write would lay the whole page out again each time. */
   function layout() {
+    var found = regions();
+    found.forEach(function (region) { if (region[0]) { region[0].style.marginRight = ""; } });
     var notes = Array.from(body.querySelectorAll(".sidenote"));
     // The room right of the column: up to the window's edge, less a gap.
     var room = Math.max(0, document.documentElement.clientWidth - body.getBoundingClientRect().right - GAP);
-    regions().forEach(function (region) {
-      if (region[0]) { widen(region[0], region[1], room, notes); }
-      focusable(region[1], region[2]);
+    var widths = found.map(function (region) {
+      var block = region[0], scroller = region[1];
+      if (!block || !wideScreen.matches || !overflows(scroller) || besideASidenote(block, notes)) { return 0; }
+      return Math.min(scroller.scrollWidth - scroller.clientWidth + 2, room);
     });
+    found.forEach(function (region, index) {
+      if (widths[index]) { region[0].style.marginRight = -widths[index] + "px"; }
+    });
+    var scrolling = found.map(function (region) { return overflows(region[1]); });
+    found.forEach(function (region, index) { focusable(region[1], region[2], scrolling[index]); });
   }
 
   var pending = null;
