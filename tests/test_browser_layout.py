@@ -200,3 +200,24 @@ def test_dark_mode_code_and_figures_are_dark(browser, site):  # noqa: F811
     page.context.close()
     assert found["code"] == "rgb(26, 29, 33)", "the site's dark code background, not Monokai's olive"
     assert "invert" in found["figure"] and found["figureBackground"] == "rgba(0, 0, 0, 0)"
+
+
+@pytest.fixture(scope="module")
+def fixture_site():
+    from conftest import FIXTURE_PAGES
+
+    yield from _serve(FIXTURE_PAGES)
+
+
+def test_footnote_marks_do_not_open_up_the_line_spacing(browser, fixture_site):  # noqa: F811
+    page = _page(browser, "phone")
+    _load(page, f"{fixture_site}/scholarly/")
+    # Each paragraph holding a note mark: its height as set, and with the marks not raised
+    # (same glyphs, same widths, same line breaks): equal when the marks add no spacing.
+    heights = page.evaluate("""() => Array.from(document.querySelectorAll('.post-body p'))
+      .filter(p => p.querySelector('sup'))
+      .map(p => { const before = p.getBoundingClientRect().height;
+                  p.querySelectorAll('sup').forEach(s => { s.style.verticalAlign = 'baseline'; });
+                  return [before, p.getBoundingClientRect().height]; })""")
+    page.context.close()
+    assert heights and all(abs(raised - flat) < 0.5 for raised, flat in heights), heights
