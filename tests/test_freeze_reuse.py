@@ -53,9 +53,11 @@ def test_an_edit_to_one_body_rebuilds_its_page_the_feed_and_the_search_index_onl
     index_files = {name for name in rebuilt if name.startswith("pagefind/")}
     assert {"attention/index.html", "feed.xml"} <= rebuilt and index_files
     assert not {name for name in before if name.startswith("pagefind/")} & set(after), "the old index is gone"
-    # The 404 page, _headers and the search page (it names the index) are always written; the rest was reused.
-    always = {"404.html", "_headers", "search/index.html"}
-    assert rebuilt - {"attention/index.html", "feed.xml"} - always - index_files == set()
+    # The 404 page, _headers and the search page (it names the index) are always written; everything
+    # else was reused, and a file's .br and .gz siblings are compressed again exactly when it was rebuilt.
+    changed = {"attention/index.html", "feed.xml", "404.html", "_headers", "search/index.html"}
+    siblings = {name + suffix for name in changed - {"_headers"} for suffix in (".br", ".gz")}
+    assert rebuilt - changed - index_files == siblings - index_files
     assert "One more sentence about heads." in (out / "attention" / "index.html").read_text(encoding="utf-8")
     freeze_site(make_app(pages_copy), tmp_path / "everything", reuse=False)
     assert same_tree(out, tmp_path / "everything"), "reused files are exactly what a full freeze writes"
@@ -104,8 +106,10 @@ def test_reuse_under_a_sub_path_and_after_the_sub_path_changes(pages_copy, tmp_p
     before = inodes(out)
     freeze_site(make_app(pages_copy), out, base_url="https://example.org/research/")
     after = inodes(out)
-    # The search page names the index's version: always written, like 404.html and _headers.
-    assert {name for name in after if after[name] != before.get(name)} == {"404.html", "_headers", "search/index.html"}
+    # The search page names the index's version: always written, like 404.html and _headers (with their siblings).
+    always = {"404.html", "_headers", "search/index.html"}
+    always |= {name + suffix for name in always - {"_headers"} for suffix in (".br", ".gz")}
+    assert {name for name in after if after[name] != before.get(name)} == always, "all else reused"
     freeze_site(make_app(pages_copy), tmp_path / "full", base_url="https://example.org/research/", reuse=False)
     assert same_tree(out, tmp_path / "full")
     # Another sub-path changes every link: nothing may be reused.

@@ -188,7 +188,7 @@ def _series_with_a_draft_middle(pages: Path) -> None:
 
 def test_a_draft_part_is_coming_soon_and_the_post_page_series_page_and_card_agree(pages_copy):
     from research_blog.state import published
-    from research_blog.web.reader_views import series_line
+    from research_blog.web.reader_views import card_of, series_line
 
     _series_with_a_draft_middle(pages_copy)
     app = make_app(pages_copy)
@@ -212,7 +212,9 @@ def test_a_draft_part_is_coming_soon_and_the_post_page_series_page_and_card_agre
         assert series_line(visible, visible.by_slug["series-part-one"]) == "Part 1 of 3 · Optimisers"
     card = client.get("/series-part-three/card.png")
     assert card.status_code == 200
-    assert card.data == cards.card_png("Optimisers part 3: Lion", "Part 3 of 3 · Optimisers", app.config["BLOG_TITLE"])
+    with app.test_request_context():
+        facts = card_of(published(), published().by_slug["series-part-three"])[3]
+    assert card.data == cards.card_png("Optimisers part 3: Lion", "Part 3 of 3 · Optimisers", app.config["BLOG_TITLE"], facts)
 
 
 def test_a_last_part_still_to_come_is_announced_not_called_complete(pages_copy):

@@ -15,7 +15,7 @@ from research_blog.build.prepare import cards_drawn, prepare_freeze
 from research_blog.render import pipeline
 from research_blog.state import published, state
 from research_blog.web import cards
-from research_blog.web.reader_views import series_line
+from research_blog.web.reader_views import card_of
 
 
 def many_posts(folder: Path, count: int = 24) -> Path:
@@ -37,7 +37,7 @@ def test_what_workers_make_is_what_the_freeze_would_make_itself(tmp_path):
     with app.app_context():
         loaded = state(app).collection.loaded()
         visible = published()
-        wanted = [(post.title, series_line(visible, post), app.config["BLOG_TITLE"]) for post in visible.posts]
+        wanted = [card_of(visible, post) for post in visible.posts]
         assert len(cards.undrawn(wanted)) == len(wanted)
         prepare_freeze(loaded)  # 24 renders, 24 feed renders and 24 cards: enough to start workers
         cards_drawn()  # the workers draw the cards after the renders, while the freeze goes on

@@ -254,3 +254,13 @@ def test_embedded_search_points_into_the_prefix():
     html = client.get("/blog/search/").get_data(as_text=True)
     assert 'data-root="/blog/"' in html
     assert client.get("/blog/attention/card.png").status_code == 200
+
+
+def test_a_card_shows_category_date_and_reading_time_under_its_rule(client):
+    card = Image.open(io.BytesIO(client.get("/series-part-two/card.png").data)).convert("RGB")
+    muted, background = ImageColor.getrgb(cards.MUTED), ImageColor.getrgb(cards.BACKGROUND)
+    band = {colour: count for count, colour in card.crop((80, 630 - cards.MARGIN + 8, 1120, 625)).getcolors(1200 * 630)}
+    assert band.get(muted, 0) > 300, "a muted line of facts under the rule"
+    bare = Image.open(io.BytesIO(cards.card_png("Optimisers part 2: Adam", "Part 2 of 2 · Optimisers", "Research Blog")))
+    below = bare.convert("RGB").crop((80, 630 - cards.MARGIN + 8, 1120, 625)).getcolors(1200 * 630)
+    assert below == [(1040 * (cards.MARGIN - 13), background)], "and nothing there without facts"

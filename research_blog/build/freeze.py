@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, url_for
 
-from . import outfolder, prepare
+from . import outfolder, precompress, prepare
 from ..state import generation, state
 from .outfolder import MARKER  # noqa: F401 - re-exported: tests and tools look for it
 from ..web.livereload import LIVE_RELOAD_ENDPOINTS
@@ -190,6 +190,9 @@ def freeze_site(app: Flask, out: Path, base_url: str | None = None,
                 # One read of the posts for the whole build: edits made meanwhile wait for the next freeze.
                 with app.app_context(), blog.collection.snapshot():
                     pages = _freeze_into(app, build, base_url, progress, previous, digests)
+                compressed = precompress.write_siblings(build, out)
+                if compressed:
+                    progress(f"  {compressed} .br and .gz files written beside the text files")
                 size = outfolder.finish_and_swap(build, out, digests)
             except ValueError as error:
                 shutil.rmtree(build, ignore_errors=True)

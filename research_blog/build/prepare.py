@@ -14,7 +14,7 @@ from ..web import cards
 from ..content.collection import Loaded
 from ..state import published
 from ..web.feeds import FEED_SIZE
-from ..web.reader_views import series_line
+from ..web.reader_views import card_of
 from ..render.pipeline import DONE, Later, render_all
 
 # The cards the workers are still drawing when prepare_freeze returns.
@@ -33,8 +33,7 @@ def prepare_freeze(loaded: Loaded) -> None:
     pages = [(post.body, "htmlAndMathml", post.library) for post in loaded.posts]
     in_feeds = visible.posts[:FEED_SIZE] + [part for name in visible.series for part in visible.series_parts(name)]
     feeds = [(post.body, "mathml", post.library) for post in in_feeds]
-    site_name = current_app.config["BLOG_TITLE"]
-    wanted = cards.undrawn([(post.title, series_line(visible, post), site_name) for post in visible.posts])
+    wanted = cards.undrawn([card_of(visible, post) for post in visible.posts])
     _drawing = render_all(pages + feeds,
                           also=[(cards.draw, card) for card in wanted],
                           keep_also=lambda job, png: cards.keep_drawn(job[1], png), also_in_background=True)

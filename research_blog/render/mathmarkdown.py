@@ -15,6 +15,7 @@ and recorded in ``md.math_errors`` so ``flask check`` can report it.
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as etree
 
 from markdown import Extension, Markdown
@@ -30,6 +31,8 @@ _CLOSING_DOLLAR = r"(?<!\s)(?:\$))"
 if _CLOSING_DOLLAR not in arithmatex.RE_SMART_DOLLAR_INLINE:  # pragma: no cover - guards an upgrade
     raise ImportError("pymdownx.arithmatex changed its inline pattern; update mathmarkdown.PANDOC_DOLLAR_INLINE")
 PANDOC_DOLLAR_INLINE = arithmatex.RE_SMART_DOLLAR_INLINE.replace(_CLOSING_DOLLAR, r"(?<!\s)(?:\$)(?!\d))")
+# What may follow a formula without a space: closing punctuation, quotes and brackets.
+_TRAILING_PUNCTUATION = re.compile(r"[.,;:!?)\]}\u2019\u201d'\u2026\u2013\u2014]+")
 INLINE_MATH = "(?:" + "|".join((PANDOC_DOLLAR_INLINE, arithmatex.RE_BRACKET_INLINE)) + ")"
 
 
@@ -67,8 +70,35 @@ class _InlineMath(arithmatex.InlineArithmatexPattern):
         if escapes:
             return escapes.replace("\\\\", self.ESCAPED_BSLASH), m.start(0), m.end(0)
         tex = groups[2] or groups[5]
-        placeholder = self.md.htmlStash.store(typeset(self.md, tex, display=False))
-        return placeholder, m.start(0), m.end(0)
+        formula = typeset(self.md, tex, display=False)
+        # Punctuation right after a formula must not wrap alone onto the next line
+        # ("$x$." ending a line with the "." starting the next): the two go in one
+        # unbreakable span. Only the run of punctuation is held, never a word.
+        trailing = _TRAILING_PUNCTUATION.match(data, m.end(0))
+        end = m.end(0)
+        if trailing:
+            end = trailing.end()
+            formula = f'<span class="math-nowrap">{_hold_tail(formula)}{html.escape(trailing.group(), quote=False)}</span>'
+        return self.md.htmlStash.store(formula), m.start(0), end
+
+
+_LAST_BASE = '<span class="base">'
+_KATEX_END = "</span></span>"  # closes .katex-html, then .katex
+
+
+def _hold_tail(formula: str) -> str:
+    """Put the formula's last box in a ``math-tail`` span the stylesheet keeps unbroken.
+
+    Chromium decides whether a line may break after one of KaTeX's boxes by the
+    box's parent, not by the span around formula and punctuation, so the last
+    box gets a parent that says ``nowrap``. The formula may still break between
+    its other boxes, where KaTeX allows.
+    """
+    start = formula.rfind(_LAST_BASE)
+    if start < 0 or not formula.endswith(_KATEX_END):  # MathML alone (the feed): no boxes to hold
+        return formula
+    end = len(formula) - len(_KATEX_END)
+    return f'{formula[:start]}<span class="math-tail">{formula[start:end]}</span>{formula[end:]}'
 
 
 class _BlockMath(arithmatex.BlockArithmatexProcessor):

@@ -43,6 +43,7 @@ from .mathmarkdown import KatexExtension, fenced_math
 from .outputblocks import html_output_fence, output_fence
 from .references import EMPTY, Library
 from .sidenotes import SidenoteExtension
+from .typesetting import TypesettingExtension
 
 # Figures are written ![alt](figures/name.svg): relative to the post's URL.
 _FIGURE_SRC = re.compile(r'<img[^>]+src="figures/([^"#?]+)"')
@@ -103,6 +104,7 @@ def _new_markdown(math_output: str) -> Markdown:
             KatexExtension(output=math_output),
             HeadingIdsExtension(),
             *scholarly,
+            TypesettingExtension(),
             "pymdownx.superfences",
             "pymdownx.highlight",
             "pymdownx.inlinehilite",
@@ -538,11 +540,19 @@ def highlight_css() -> str:
     Dark applies where the reader chose it (``data-theme="dark"`` on ``<html>``, set by
     js/theme.js) or where the system is dark and the reader did not choose light.
     """
-    light = HtmlFormatter(style=LIGHT_CODE_STYLE).get_style_defs(".highlight")
+    light = _site_background(HtmlFormatter(style=LIGHT_CODE_STYLE).get_style_defs(".highlight"))
     dark_style = HtmlFormatter(style=DARK_CODE_STYLE)
-    chosen = dark_style.get_style_defs(':root[data-theme="dark"] .highlight')
-    system = dark_style.get_style_defs(':root:not([data-theme="light"]) .highlight')
+    chosen = _site_background(dark_style.get_style_defs(':root[data-theme="dark"] .highlight'))
+    system = _site_background(dark_style.get_style_defs(':root:not([data-theme="light"]) .highlight'))
     return f"{light}\n{chosen}\n@media (prefers-color-scheme: dark) {{\n{system}\n}}\n"
+
+
+_STYLE_BACKGROUND = re.compile(r"^([^{\n]*\.highlight \{ background: )#[0-9A-Fa-f]{3,8}", re.MULTILINE)
+
+
+def _site_background(css: str) -> str:
+    """A Pygments style's token colours on the site's own code background (Monokai's olive is not ours)."""
+    return _STYLE_BACKGROUND.sub(r"\1var(--code-bg)", css)
 
 
 def figure_files(html: str) -> list[str]:

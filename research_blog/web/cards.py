@@ -1,7 +1,8 @@
 """Share cards: the 1200x630 PNG a chat or social site shows for a link to a post.
 
-Drawn by Pillow from the title, the series part and the site name, and kept in
-memory and on disk, so each card is drawn once per (title, part, site name)
+Drawn by Pillow from the title, the series part, the site name and a line of
+facts (category, date, reading time), and kept in memory and on disk, so each
+card is drawn once per (title, part, site name, facts)
 however many requests or freezes ask for it; an edited title draws a new card.
 A card is drawn straight into palette indices (about 5 ms), not as a full-colour
 image quantized afterwards (about 19 ms): a 1,000-post freeze draws them all.
@@ -102,21 +103,21 @@ def _title_lines(title: str, width: int) -> tuple[list[str], ImageFont.FreeTypeF
 _CARD_DESIGN = fingerprint([Path(__file__).read_bytes()])
 
 
-def _key(title: str, series_line: str | None, site_name: str) -> str:
-    return fingerprint(["card", _CARD_DESIGN, title, series_line or "", site_name])
+def _key(title: str, series_line: str | None, site_name: str, facts: str | None = None) -> str:
+    return fingerprint(["card", _CARD_DESIGN, title, series_line or "", site_name, facts or ""])
 
 
 @lru_cache(maxsize=256)
-def card_png(title: str, series_line: str | None, site_name: str) -> bytes:
+def card_png(title: str, series_line: str | None, site_name: str, facts: str | None = None) -> bytes:
     """The share card as PNG bytes: drawn once per title, part, site name and card design, ever.
 
     Kept on disk beside the renders, so a second freeze of a 1,000-post blog draws none.
     """
-    key = _key(title, series_line, site_name)
+    key = _key(title, series_line, site_name, facts)
     stored = disk_cache().get_packed(key)
     if stored is not None and _whole_png(stored):
         return stored
-    png = _draw(title, series_line, site_name)
+    png = _draw(title, series_line, site_name, facts)
     disk_cache().put_packed(key, png)
     return png
 
@@ -126,24 +127,24 @@ def _whole_png(data: bytes) -> bool:
     return data.startswith(b"\x89PNG\r\n\x1a\n") and data.endswith(b"IEND\xaeB`\x82")
 
 
-def undrawn(cards: list[tuple[str, str | None, str]]) -> list[tuple[str, str | None, str]]:
+def undrawn(cards: list[tuple]) -> list[tuple]:
     """The cards not on disk yet (none, when there is no disk to keep them on: drawing ahead would be lost)."""
     if disk_cache().folder is None:
         return []
     return [card for card in dict.fromkeys(cards) if not disk_cache().has(_key(*card))]
 
 
-def draw(title: str, series_line: str | None, site_name: str) -> bytes:
+def draw(title: str, series_line: str | None, site_name: str, facts: str | None = None) -> bytes:
     """A card drawn now, cached nowhere: for a worker process, whose caller keeps it (``keep_drawn``)."""
-    return _draw(title, series_line, site_name)
+    return _draw(title, series_line, site_name, facts)
 
 
-def keep_drawn(card: tuple[str, str | None, str], png: bytes) -> None:
+def keep_drawn(card: tuple, png: bytes) -> None:
     """Keep a card drawn elsewhere (a freeze's worker process) where ``card_png`` finds it."""
     disk_cache().put_packed(_key(*card), png)
 
 
-def _draw(title: str, series_line: str | None, site_name: str) -> bytes:
+def _draw(title: str, series_line: str | None, site_name: str, facts: str | None = None) -> bytes:
     from PIL import Image, ImageDraw
 
     canvas = Image.new("L", SIZE, 0)  # palette indices; 0 is the background
@@ -159,7 +160,11 @@ def _draw(title: str, series_line: str | None, site_name: str) -> bytes:
         _ink_text(canvas, (MARGIN, top - 56), series_line, _font(30, bold=False), MUTED)
     for number, line in enumerate(lines):
         _ink_text(canvas, (MARGIN, top + number * line_height), line, font, TEXT)
-    draw.line((MARGIN, SIZE[1] - MARGIN, SIZE[0] - MARGIN, SIZE[1] - MARGIN), fill=_solid(RULE), width=2)
+    rule = SIZE[1] - MARGIN
+    draw.line((MARGIN, rule, SIZE[0] - MARGIN, rule), fill=_solid(RULE), width=2)
+    if facts:
+        # Under the rule: what a reader weighs before clicking (category, date, reading time).
+        _ink_text(canvas, (MARGIN, rule + 18), facts, _font(28, bold=False), MUTED)
     canvas.putpalette(_palette_and_steps()[0])
     out = io.BytesIO()
     canvas.save(out, format="PNG", compress_level=COMPRESS_LEVEL)

@@ -7,6 +7,10 @@ two versions loaded within one second, nor see a listing change at midnight (a
 scheduled post going live) with no file changed, so a client revalidating with
 If-Modified-Since alone would be told a changed page had not changed.
 
+A page also keeps its brotli and gzip forms, made on first request (see
+encodings.py); they are not counted in ``max_bytes``, being a sixth of the page
+or less.
+
 The cache holds one generation (the content version and what else decides a
 page: the day, drafts, the site URL): when the generation changes it starts
 empty, and within one it keeps at most ``max_bytes`` of pages, dropping the
@@ -23,6 +27,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.http import quote_etag
 
+from .encodings import Forms, compressible
 from .security import HEADERS
 
 
@@ -34,9 +39,25 @@ class CachedPage:
     # Formatted once: a cached page is served without formatting anything. The
     # security headers come along, so add_security_headers has nothing to do.
     headers: tuple[tuple[str, str], ...] = field(init=False)
+    # Its brotli and gzip forms (encodings.py), each made when a client first asks,
+    # so once per content version; None for a page not worth compressing.
+    forms: Forms | None = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "headers", (("ETag", quote_etag(self.etag)), *HEADERS.items()))
+        worth = compressible(self.mimetype, len(self.body))
+        vary = (("Vary", "Accept-Encoding"),) if worth else ()
+        object.__setattr__(self, "headers", (("ETag", quote_etag(self.etag)), *vary, *HEADERS.items()))
+        object.__setattr__(self, "forms", Forms(self.body) if worth else None)
+
+    def encoded(self, encoding: str | None) -> tuple[bytes, tuple[tuple[str, str], ...]]:
+        """The body and headers to send for ``encoding`` (encodings.chosen); the page as it is for None."""
+        if encoding is None or self.forms is None:
+            return self.body, self.headers
+        # Each form has its own ETag: a cache holding the gzip bytes must not
+        # revalidate them as the brotli ones, nor as the page itself.
+        headers = (("ETag", quote_etag(f"{self.etag}-{encoding}")), ("Content-Encoding", encoding),
+                   *self.headers[1:])
+        return self.forms.get(encoding), headers
 
 
 class PageCache:

@@ -7,13 +7,15 @@ and the rest work served, frozen and under a prefix like every other page.
 from __future__ import annotations
 
 from flask import Response, abort, current_app, url_for
+from markupsafe import Markup
 
 from ..content.published import Published
 from ..render.codeblocks import label_code_blocks
-from ..state import generation, published
+from ..state import generation, published, state
 from . import assets, cards, feeds, indexkeeper
-from .sharing import share_data
-from .views import XML_MIMETYPE, _site_url_or_404, blueprint, cached_page, render
+from .figuresizes import with_figure_sizes
+from .sharing import listing_meta, share_data
+from .views import XML_MIMETYPE, _site_url_or_404, blueprint, cached_page, format_date, render
 
 # Endpoints whose URLs come from the content (see views.CONTENT_ENDPOINTS).
 # The search index's files too: their URLs carry the index's version, which only the content decides.
@@ -22,7 +24,14 @@ READER_CONTENT_ENDPOINTS = frozenset({"research_blog.series_feed", "research_blo
 _MIMETYPES = {".js": "text/javascript", ".json": "application/json"}  # the rest: Pagefind's binary files
 
 blueprint.add_app_template_global(share_data, "research_blog_share")
+blueprint.add_app_template_global(listing_meta, "research_blog_listing_meta")
 blueprint.add_app_template_filter(label_code_blocks, "research_blog_code_labels")
+
+
+@blueprint.app_template_filter("research_blog_figure_sizes")
+def figure_sizes(html: str) -> Markup:
+    """A body's figures with their width and height, lazily loaded after the first (figuresizes.py)."""
+    return with_figure_sizes(html, state().figures_dir)
 
 
 @blueprint.route("/search/")
@@ -76,13 +85,18 @@ def series_line(visible: Published, post) -> str | None:
     return f"Part {position.part} of {position.total} · {position.title}" if position else None
 
 
+def card_of(visible: Published, post) -> tuple[str, str | None, str, str]:
+    """What a post's share card shows: title, series line, site name and a line of facts."""
+    facts = f"{post.category} · {format_date(post.date)} · {post.reading_minutes} min read"
+    return post.title, series_line(visible, post), current_app.config["BLOG_TITLE"], facts
+
+
 @blueprint.route("/<slug>/card.png")
 def card_image(slug: str):
     """The post's share card (Open Graph / Twitter image), drawn once per title."""
     visible = published()
     post = visible.by_slug.get(slug) or abort(404)
-    png = cards.card_png(post.title, series_line(visible, post), current_app.config["BLOG_TITLE"])
-    return Response(png, mimetype="image/png")
+    return Response(cards.card_png(*card_of(visible, post)), mimetype="image/png")
 
 
 def reader_freeze_urls():

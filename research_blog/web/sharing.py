@@ -60,10 +60,30 @@ def share_data(post: Post) -> Share | None:
         "image": image,
         "datePublished": published,
         "dateModified": modified,
-        "author": {"@type": "Person", "name": config["BLOG_AUTHOR"]},
+        "author": _author(config["BLOG_AUTHOR"], config["BLOG_TITLE"]),
         "publisher": {"@type": "Organization", "name": config["BLOG_TITLE"]},
         "articleSection": post.category,
         "keywords": [tag.name for tag in post.tags],
         "inLanguage": config["BLOG_LANGUAGE"],
     }
     return Share(url, image, meta, json_ld)
+
+
+def _author(author: str, site: str) -> dict:
+    """A schema.org author: a Person, unless the author is the site itself (BLOG_AUTHOR left at the title)."""
+    return {"@type": "Organization" if author == site else "Person", "name": author}
+
+
+def listing_meta(url: str | None) -> tuple[tuple[str, str, str], ...]:
+    """Open Graph tags for the listing: a website, titled and described as the blog is."""
+    if url is None:
+        return ()
+    config = current_app.config
+    return (
+        ("property", "og:type", "website"),
+        ("property", "og:site_name", config["BLOG_TITLE"]),
+        ("property", "og:title", config["BLOG_TITLE"]),
+        ("property", "og:description", config["BLOG_TAGLINE"]),
+        ("property", "og:url", url),
+        ("name", "twitter:card", "summary"),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, send_from_directory, url_for
 
@@ -14,7 +14,7 @@ from ..content.shipped import shipped_dir
 from ..content.sources import figure_file
 from ..render.pipeline import highlight_css
 from ..state import generation, published, state
-from . import assets, feeds, livereload
+from . import assets, encodings, feeds, livereload
 from .citethis import PostCitation, cite_this
 from .paging import Pager
 from .security import META_CONTENT_SECURITY_POLICY, SECURED, add_security_headers
@@ -55,10 +55,19 @@ def cite_this_post(post: Post, url: str | None) -> PostCitation:
 
 def render(template: str, status: int = 200, **context) -> tuple[str, int]:
     """Render one of our namespaced templates with the blog's settings."""
+    if "canonical" not in context:
+        context["canonical"] = _canonical_here() if status == 200 else None
     return render_template(f"research_blog/{template}", blog=current_app.config, asset=asset_url,
                            highlight_url=url_for("research_blog.highlight", version=assets.version(current_app.debug)),
                            feeds_served=site_url_known(), csp=META_CONTENT_SECURITY_POLICY,
                            live_reload=livereload.script_url(), **context), status
+
+
+def _canonical_here() -> str | None:
+    """This page's absolute URL without its query (a search's canonical page is /search/)."""
+    if not request.endpoint or not request.endpoint.startswith("research_blog."):
+        return None
+    return external_url(request.endpoint, **(request.view_args or {}))
 
 
 def cached_page(mimetype: str = "text/html"):
@@ -77,7 +86,8 @@ def cached_page(mimetype: str = "text/html"):
                     return body, status
                 data = body if isinstance(body, bytes) else body.encode("utf-8")
                 page = blog.pages.put(current, key, data, mimetype)
-            response = Response(page.body, mimetype=page.mimetype, headers=page.headers)
+            body, headers = page.encoded(encodings.chosen(asked.accept_encodings))
+            response = Response(body, mimetype=page.mimetype, headers=headers)
             setattr(response, SECURED, True)  # page.headers holds them
             environ = asked.environ
             if "HTTP_IF_NONE_MATCH" in environ:  # only the ETag earns a 304: no Last-Modified is sent
@@ -147,11 +157,37 @@ def figure(slug: str, filename: str):
     # Last-Modified is sent to be matched.
     info = found.stat()
     etag = f"{info.st_ino:x}-{info.st_size:x}-{info.st_mtime_ns:x}-{info.st_ctime_ns:x}"
+    encoding = _encoding_for(found.name, info.st_size)
+    if encoding:
+        etag = f"{etag}-{encoding}"
     if request.if_none_match.contains(etag):
-        return Response(status=304, headers={"ETag": f'"{etag}"'})
+        return Response(status=304, headers={"ETag": f'"{etag}"', **_vary(found.name, info.st_size)})
+    if encoding:
+        response = _encoded_file(found, encoding)
+        response.set_etag(etag)
+        return response
     response = send_file(found, etag=etag, conditional=False)
     del response.headers["Last-Modified"]
+    response.headers.update(_vary(found.name, info.st_size))
     return response
+
+
+def _encoding_for(filename: str, size: int) -> str | None:
+    """The encoding to send a file in (encodings.py), or None: not asked for, or not worth it."""
+    mimetype = mimetypes.guess_type(filename)[0] or ""
+    return encodings.chosen(request.accept_encodings) if encodings.compressible(mimetype, size) else None
+
+
+def _vary(filename: str, size: int) -> dict[str, str]:
+    """A file that has compressed forms varies with Accept-Encoding, even when sent as it is."""
+    worth = encodings.compressible(mimetypes.guess_type(filename)[0] or "", size)
+    return {"Vary": "Accept-Encoding"} if worth else {}
+
+
+def _encoded_file(path, encoding: str) -> Response:
+    mimetype = mimetypes.guess_type(path.name)[0]
+    return Response(encodings.file_forms(path).get(encoding), mimetype=mimetype,
+                    headers={"Content-Encoding": encoding, "Vary": "Accept-Encoding"})
 
 
 @blueprint.route("/category/<name>/", defaults={"number": 1})
@@ -261,9 +297,23 @@ def _current_assets(version: str) -> None:
 def highlight(version: str):
     """Pygments CSS for code blocks, light and dark, cached for good under its version."""
     _current_assets(version)
-    response = Response(highlight_css(), mimetype="text/css")
+    css = highlight_css()
+    encoding = _encoding_for("highlight.css", len(css))
+    if encoding:
+        response = Response(_highlight_forms(css).get(encoding), mimetype="text/css",
+                            headers={"Content-Encoding": encoding})
+        response.set_etag(f"{version}-{encoding}")
+        response.make_conditional(request)
+    else:
+        response = Response(css, mimetype="text/css")
+    response.headers.update(_vary("highlight.css", len(css)))
     response.headers["Cache-Control"] = assets.CACHE_FOREVER
     return response
+
+
+@lru_cache(maxsize=2)
+def _highlight_forms(css: str) -> encodings.Forms:
+    return encodings.Forms(css.encode("utf-8"), best=True)
 
 
 @blueprint.route("/assets/<version>/<path:filename>")
@@ -272,7 +322,18 @@ def asset(version: str, filename: str):
     _current_assets(version)
     if filename == livereload.SCRIPT and not livereload.is_on():
         abort(404)  # a production or frozen site has no live reload, not even its script
+    path = assets.static_dir() / filename
+    if assets.exists(filename):
+        size = path.stat().st_size
+        encoding = _encoding_for(filename, size)
+        if encoding:
+            response = _encoded_file(path, encoding)
+            response.set_etag(f"{version}-{encoding}")  # the version names the file's content
+            response.headers["Cache-Control"] = assets.CACHE_FOREVER
+            return response.make_conditional(request)
     response = send_from_directory(assets.static_dir(), filename)
+    if assets.exists(filename):
+        response.headers.update(_vary(filename, path.stat().st_size))
     response.headers["Cache-Control"] = assets.CACHE_FOREVER
     return response
 

@@ -18,7 +18,24 @@
     if (heading === current) { return; }
     if (current) { links.get(current).removeAttribute("aria-current"); }
     current = heading;
-    if (current) { links.get(current).setAttribute("aria-current", "location"); }
+    if (current) {
+      links.get(current).setAttribute("aria-current", "location");
+      keepInView(links.get(current));
+    }
+  }
+
+  /* A long contents list scrolls inside the rail: keep the marked entry in the
+     rail's visible box by scrolling the rail alone (scrollIntoView would move the
+     page too). */
+  function keepInView(link) {
+    if (toc.scrollHeight <= toc.clientHeight) { return; }
+    var box = toc.getBoundingClientRect(), entry = link.getBoundingClientRect();
+    var margin = Math.min(48, toc.clientHeight / 4);
+    if (entry.top < box.top + margin) {
+      toc.scrollTop -= box.top + margin - entry.top;
+    } else if (entry.bottom > box.bottom - margin) {
+      toc.scrollTop += entry.bottom - (box.bottom - margin);
+    }
   }
 
   /* The section being read: the first heading in the upper part of the window, else
