@@ -29,7 +29,7 @@ def same_tree_but_the_index(one: Path, other: Path) -> bool:
     """``same_tree``, but for the search index, which two processes build each (Pagefind's files vary
     in their bytes from run to run): both have one, of the same files, named by their search pages."""
     def without_index(root: Path) -> set[str]:
-        return {name for name in inodes(root) if not name.startswith("pagefind/") and name != "search/index.html"}
+        return {name for name in inodes(root) if not name.startswith(("pagefind/", "search/index.html"))}
 
     def index_files(root: Path) -> list[str]:
         version = re.search(r'data-bundle="[^"]*/pagefind/(\w+)/', (root / "search" / "index.html").read_text()).group(1)

@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup
-from PIL import Image, UnidentifiedImageError
 
 from ..content.sources import figure_file
 
@@ -43,6 +42,8 @@ def _size(path: str, signature: tuple[int, int]) -> tuple[int, int] | None:
     if path.endswith(".svg"):
         with open(path, "rb") as handle:
             return _svg_size(handle.read(4096))
+    from PIL import Image, UnidentifiedImageError  # here: serving SVG figures never loads Pillow
+
     try:
         with Image.open(path) as image:
             return image.size
