@@ -16,6 +16,7 @@ from collections.abc import Hashable
 
 from flask import Flask, current_app
 
+from ..render.katex import EngineClosed
 from ..state import published
 from .findindex import Bundle, SearchIndexError, bundle_for, records_of
 
@@ -65,6 +66,8 @@ class IndexKeeper:
         try:
             with self._app.app_context():
                 built = bundle_for(records_of(published().posts))
+        except EngineClosed:  # the process is exiting under the build: nothing to report, no one to serve
+            return None
         except Exception as error:  # noqa: BLE001 - a failed index must not take the blog down: it is logged
             self.error = str(error)
             self._app.logger.error("The search index could not be built: %s", error)
