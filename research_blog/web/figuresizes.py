@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup
-from PIL import Image, UnidentifiedImageError
 
 from ..content.sources import figure_file
 
@@ -43,6 +42,9 @@ def _size(path: str, signature: tuple[int, int]) -> tuple[int, int] | None:
     if path.endswith(".svg"):
         with open(path, "rb") as handle:
             return _svg_size(handle.read(4096))
+    # Pillow is imported only for a raster figure: serving a post must not pay its 20 ms import.
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with Image.open(path) as image:
             return image.size
