@@ -3,7 +3,8 @@
 nginx (``gzip_static on; brotli_static on;``), Caddy (``precompressed``) and
 others send ``ppo/index.html.br`` to a client that accepts brotli instead of
 compressing ``ppo/index.html`` on every request, or, for most static hosts, not
-at all. A sibling is written at the best quality, once: a file the freeze reused
+at all. A page's sibling is written at the quality the server uses for pages, a
+static file's at the best (encodings.py); each once: a file the freeze reused
 from the last build (the same inode, linked by reuse.py) reuses its siblings too.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..web.encodings import FILE_SUFFIX, MIN_BYTES, SUFFIXES, compress
+from ..web.encodings import FILE_SUFFIX, MIN_BYTES, PAGE_SUFFIXES, SUFFIXES, compress
 
 
 def _worth(name: str, path: str) -> bool:
@@ -38,6 +39,6 @@ def write_siblings(build: Path, previous: Path) -> int:
                     os.link(old + suffix, path + suffix)
                     continue
                 data = data if data is not None else Path(path).read_bytes()
-                Path(path + suffix).write_bytes(compress(data, encoding, best=True))
+                Path(path + suffix).write_bytes(compress(data, encoding, best=not name.endswith(PAGE_SUFFIXES)))
                 written += 1
     return written
