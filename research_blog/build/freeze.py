@@ -8,13 +8,14 @@ outfolder.py's job.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, url_for
 
@@ -32,6 +33,9 @@ from ..web.urls import external_url
 from ..web.views import CONTENT_ENDPOINTS, freeze_urls
 
 ROBOTS = "research_blog.robots"
+SEARCH = "research_blog.search"
+SEARCH_DIGEST = "search-index "  # then the index's version and the file's name in it
+SEARCH_FILE = "research_blog.search_file"  # written by _search_last, not requested: READER_CONTENT_ENDPOINTS excuses it
 
 
 class FreezeError(Exception):
@@ -87,6 +91,51 @@ def _once_cards_are_drawn():
     yield from reader_freeze_urls()
 
 
+def _search_last(app: Flask, build: Path, to_file: Callable[[str], str],
+                 previous: dict[str, tuple[str, str]], digests: dict[str, str]) -> Callable[[], Iterator]:
+    """A generator of the search page, the freeze's last URL, that first writes the index's files.
+
+    The index's build started before the first page (indexkeeper.py) and is
+    waited for only now. Its files are bytes in memory already: they are written
+    straight into ``build``, where a request each through Frozen-Flask took a
+    second for a thousand posts' fragments. A file the last build has too is
+    linked from there instead, as reuse.py links pages: any file of the same
+    index (same version), and after an edit, each file named after its contents
+    that the last index had (all fragments but the edited post's).
+    """
+    script_name = urlsplit(app.config.get("FREEZER_BASE_URL") or "").path.rstrip("/")
+    # The last build's index files by their name in the bundle: a fragment, index chunk, filter
+    # or metadata file is named after its contents, so one of the same name is the same file.
+    last_by_name = {digest.split(" ", 2)[2]: path for digest, path in previous.values()
+                    if digest.startswith(SEARCH_DIGEST) and digest.count(" ") >= 2}
+
+    def search_last() -> Iterator:
+        try:
+            bundle = indexkeeper.keeper(app).bundle(generation(), wait=True)
+        except findindex.SearchIndexError as error:
+            raise FreezeError(f"{error}; nothing was published") from None
+        # Run by Frozen-Flask inside its request context, so url_for gives the URLs it would.
+        for name, data in bundle.files.items():
+            url = url_for(SEARCH_FILE, version=bundle.version, name=name)[len(script_name):]
+            relative = to_file(unquote(url))
+            digests[relative] = digest = f"{SEARCH_DIGEST}{bundle.version} {name}"
+            path = build / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            same_index = previous.get(relative, ("",))[0] == digest  # the index's version is the digest of its files
+            last = (previous[relative][1] if same_index
+                    else last_by_name.get(name) if findindex.named_by_contents(name) else None)
+            try:
+                if last:
+                    os.link(last, path)
+                    continue
+            except OSError:  # another file system, or the file gone: write it
+                pass
+            path.write_bytes(data)
+        yield SEARCH, {}
+
+    return search_last
+
+
 def _robots_off_the_root(app: Flask, base_url: str | None) -> str | None:
     """Why robots.txt is not written, if the blog is not at the site's root; else None.
 
@@ -133,22 +182,21 @@ def _freeze_into(app: Flask, build: Path, base_url: str | None, progress: Callab
     if base_url:
         app.config["BLOG_SITE_URL"] = base_url
     freezer = _blog_freezer(app)
-    # The search page names the index's version: the index is built (on every core, in one run) first.
-    try:
-        indexkeeper.keeper(app).bundle(generation(), wait=True)
-    except findindex.SearchIndexError as error:
-        raise FreezeError(f"{error}; nothing was published") from None
+    # Pagefind indexes the posts in a process of its own while the pages are written; the
+    # search page, which names the index's version, and the index's files are written last.
+    indexkeeper.keeper(app).bundle(generation())
     reuse = Reuse(app, previous, build, digests, freezer.urlpath_to_filepath)
     freezer.reused_endpoints = reuse.endpoints
     # Frozen-Flask's own generators, then ours, each less the URLs whose files are reused.
     # The share cards come last: the workers of prepare_freeze may still be drawing them.
-    no_argument_urls = freezer.no_argument_rules_urls
+    no_argument_urls = _without(SEARCH, freezer.no_argument_rules_urls)
     robots_skipped = _robots_off_the_root(app, base_url)
     if robots_skipped:
         no_argument_urls = _without(ROBOTS, no_argument_urls)
         freezer.skipped_endpoints = {ROBOTS}
         progress(f"  {robots_skipped}")
-    for generator in (freezer.static_files_urls, no_argument_urls, freeze_urls, _once_cards_are_drawn):
+    for generator in (freezer.static_files_urls, no_argument_urls, freeze_urls, _once_cards_are_drawn,
+                      _search_last(app, build, freezer.urlpath_to_filepath, previous, digests)):
         freezer.register_generator(reuse.only_changed(generator))
     pages = 0
     with warnings.catch_warnings():

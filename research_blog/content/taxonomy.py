@@ -103,5 +103,10 @@ def tags(posts: list[Post]) -> dict[str, str]:
     return _names_by_slug((t.slug, t.name) for p in posts for t in p.tags)
 
 
+def series_names(posts: list[Post]) -> dict[str, str]:
+    """Series slug -> display name, for every series in use."""
+    return _names_by_slug((p.series_slug, p.series) for p in posts if p.series_slug and p.series)
+
+
 def series_slugs(posts: list[Post]) -> list[str]:
     return sorted({p.series_slug for p in posts if p.series_slug})

@@ -252,6 +252,11 @@ def _disk_key(body: str, math_output: str, library: Library = EMPTY) -> str:
     return fingerprint([PIPELINE, math_output, library.digest, text_digest(body)])
 
 
+def render_key(body: str, math_output: str = "htmlAndMathml", library: Library = EMPTY) -> str:
+    """What decides a render, as a digest: what is made from a render can be kept under it without rendering."""
+    return _disk_key(body, math_output, library)
+
+
 def _unpack(data: bytes) -> Rendered | None:
     """A packed render, or None for data that is not one (damaged, another version's): render again."""
     return unpack_as(data, _rendered_from)

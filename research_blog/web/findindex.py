@@ -10,10 +10,11 @@ Pagefind indexes HTML files. Each post gets one small page written for the
 indexer (``record_html``): the title, summary, tags, category and the rendered
 body, with what a reader does not read as the post's text left out (KaTeX's
 glyph boxes, permalinks, the references list, hover cards) and math replaced by
-the words its TeX spells out. The pages go to a temporary folder, the
-``pagefind`` binary (PyPI's ``pagefind-bin``) indexes it in one run, and the
-bundle it writes is read back into memory: a ``Bundle`` of files under one
-version, the fingerprint of them all. The blog serves the files from memory
+the words its TeX spells out. Each page is kept in the render cache under a key
+of what it is made of (``_record_key``), so after an edit only the edited post's
+is made again. The ``pagefind`` binary (PyPI's ``pagefind-bin``) indexes them
+all in one run (pagefindrun.py), and the bundle it writes is read back into
+memory: a ``Bundle`` of files under one version, the fingerprint of them all. The blog serves the files from memory
 under ``/pagefind/<version>/`` with the assets' immutable caching (a new index
 is a new version, hence new URLs), and the freeze writes the same files.
 
@@ -22,7 +23,8 @@ answers one request per 0.1 s poll, so adding a thousand posts one by one took
 minutes, where the binary indexes the folder on every core in a few seconds
 (BENCHMARKS.md). Pagefind's files vary in their bytes from run to run, so a
 bundle is kept under a key of the pages it indexed (``bundle_for``): the same
-posts keep one version. When and where bundles are built is indexkeeper.py's job.
+posts keep one version, and its key is worked out without rendering or reading a
+body. When and where bundles are built is indexkeeper.py's job.
 """
 
 from __future__ import annotations
@@ -31,20 +33,20 @@ import base64
 import binascii
 import html
 import json
-import os
 import re
-import subprocess
-import tempfile
 import threading
 import zlib
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from ..content import taxonomy
 from ..content.post import Post
-from ..render.cache import fingerprint
-from ..render.pipeline import disk_cache, render_all
+from ..render.cache import Unreadable, fingerprint
+from ..render.pipeline import disk_cache, render_all, render_key
+from . import pagefindrun
 from .search import tex_words
 from .views import format_date
 
@@ -54,14 +56,9 @@ from .views import format_date
 # titles), and sidenote copies of footnotes (the footnote itself is indexed).
 EXCLUDED = (".katex-html", ".headerlink", ".footnote-backref", ".bibliography", ".cite-card",
             ".sidenote", "[data-pagefind-ignore]")
-# Only what the blog's own search script loads: pagefind.js, its worker, its WebAssembly
-# and the index. Pagefind also writes its ready-made UIs, which the blog does not use,
-# and a WebAssembly for pages of no known language, which --force-language en rules out.
-_UNUSED = re.compile(r"^(pagefind-(component-)?ui|pagefind-modular-ui|pagefind-highlight|playground|wasm\.unknown\.)")
 _MATHML = re.compile(r'<span class="katex-mathml">.*?</span>(?=<span class="katex-html")', re.S)
 _TEX = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.S)
 EMPTY = "empty"  # the version of the index of a blog with no visible posts (it has no files)
-BUILD_SECONDS_LIMIT = 300  # a binary that hangs must not hold a thread (or a freeze) forever
 
 
 class SearchIndexError(Exception):
@@ -86,13 +83,78 @@ def _math_as_words(body_html: str) -> str:
     return _MATHML.sub(words, body_html)
 
 
+_KATEX_HTML = '<span class="katex-html"'
+_SPAN_TAG = re.compile(r"<(/?)span\b[^>]*>")
+
+
+def _without_katex_boxes(body_html: str) -> str:
+    """``body_html`` less KaTeX's HTML boxes (each a nest of spans, closed where its depth returns to 0).
+
+    Pagefind skips them anyway (EXCLUDED) but parses them first, and they are
+    most of a math-heavy post's bytes: on the benchmark's 1,000 posts the pages
+    went from 44 KB to 18 KB each and indexing from 2.1 s to 1.4 s.
+    """
+    kept, at = [], 0
+    while (start := body_html.find(_KATEX_HTML, at)) >= 0:
+        depth, end = 0, None
+        for tag in _SPAN_TAG.finditer(body_html, start):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        if end is None:  # not closed: leave the rest to Pagefind's EXCLUDED
+            break
+        kept.append(body_html[at:start])
+        at = end
+    kept.append(body_html[at:])
+    return "".join(kept)
+
+
+FilterNames = Mapping[str, Mapping[str, str]]  # "category", "tag", "series" -> slug -> the name shown
+
+
+def filter_names(posts: list[Post]) -> FilterNames:
+    """One spelling per category, tag and series, as their pages use it: ``PyTorch`` and ``pytorch`` filter alike."""
+    return {"category": taxonomy.categories(posts), "tag": taxonomy.tags(posts), "series": taxonomy.series_names(posts)}
+
+
+def filter_choices(posts: list[Post]) -> dict[str, list[tuple[str, int]]]:
+    """The search page's filter choices: for each filter, its values (as indexed) and how many posts have each.
+
+    Worked out here rather than asked of Pagefind in the browser: the choices are
+    in the page before any script runs, and the first query does not wait for
+    (or download) Pagefind's filter files.
+    """
+    names = filter_names(posts)
+    counts = {"category": Counter(p.category_slug for p in posts),
+              "tag": Counter(slug for p in posts for slug in {tag.slug for tag in p.tags}),
+              "series": Counter(p.series_slug for p in posts if p.series_slug)}
+    return {kind: sorted(((names[kind][slug], count) for slug, count in counts[kind].items() if slug in names[kind]),
+                         key=lambda choice: choice[0].casefold())
+            for kind in counts}
+
+
 def _value(name: str, value: str) -> str:
     """An empty element carrying a meta or filter value in an attribute: its text is then not indexed twice."""
     return f'<span {name}="{html.escape(value)}"></span>'
 
 
-def record_html(post: Post) -> str:
-    """The page Pagefind indexes for ``post``: what its result shows (meta), its filters, and its text."""
+def filter_values(post: Post, names: FilterNames | None = None) -> list[str]:
+    """``post``'s Pagefind filters (``category:Research``, ``tag:PyTorch``, ...).
+
+    ``names`` (``filter_names`` of all the indexed posts) gives each value one
+    spelling across posts; without it, the post's own spelling is used.
+    """
+    def named(kind: str, slug: str, own: str) -> str:
+        return f"{kind}:{names[kind].get(slug, own) if names else own}"
+
+    return [named("category", post.category_slug, post.category),
+            *(named("tag", tag.slug, tag.name) for tag in post.tags),
+            *([named("series", post.series_slug, post.series)] if post.series and post.series_slug else [])]
+
+
+def record_html(post: Post, names: FilterNames | None = None) -> str:
+    """The page Pagefind indexes for ``post``: what its result shows (meta), its filters (see ``filter_values``), and its text."""
     tags = " · ".join(tag.name for tag in post.tags)
     parts = [
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>',
@@ -102,25 +164,14 @@ def record_html(post: Post) -> str:
         _value("data-pagefind-meta", f"date:{post.date.isoformat()}"),
         _value("data-pagefind-meta", f"shown:{format_date(post.date)}"),
         _value("data-pagefind-meta", f"minutes:{post.reading_minutes}"),
-        _value("data-pagefind-filter", f"category:{post.category}"),
-        *(_value("data-pagefind-filter", f"tag:{tag.name}") for tag in post.tags),
-        *([_value("data-pagefind-filter", f"series:{post.series}")] if post.series else []),
+        *(_value("data-pagefind-filter", value) for value in filter_values(post, names)),
         f'<p data-pagefind-weight="5">{html.escape(tags)}</p>' if tags else "",
         f'<p data-pagefind-weight="3">{html.escape(post.category)}</p>',
         f'<p data-pagefind-weight="3">{html.escape(post.summary)}</p>',
-        _math_as_words(post.rendered.html),
+        _without_katex_boxes(_math_as_words(post.rendered.html)),
         "</body></html>",
     ]
     return "".join(parts)
-
-
-def executable() -> Path:
-    """The ``pagefind`` binary that the ``pagefind-bin`` package installs."""
-    try:
-        from pagefind_bin import get_executable
-    except ImportError as error:
-        raise SearchIndexError("the search index needs the pagefind binary: pip install 'pagefind[bin]'") from error
-    return Path(get_executable())
 
 
 _CODE = fingerprint([Path(__file__).read_bytes()])
@@ -130,13 +181,20 @@ _recent: dict[str, Bundle] = {}
 _recent_lock = threading.Lock()
 
 
-def _bundle_key(records: dict[str, str]) -> str:
+def _record_key(post: Post, names: FilterNames) -> str:
+    """What decides ``record_html(post, names)``, without rendering: its fields and its render's key."""
+    return fingerprint(["search-record", _CODE, post.slug, post.title, post.date.isoformat(), str(post.reading_minutes),
+                        post.summary, post.category, *(tag.name for tag in post.tags), *filter_values(post, names),
+                        render_key(post.body, library=post.library)])
+
+
+def _bundle_key(record_keys: dict[str, str]) -> str:
     try:
         binary = metadata.version("pagefind-bin")
     except metadata.PackageNotFoundError:  # a binary found some other way: its bytes
-        binary = fingerprint([executable().read_bytes()])
-    return fingerprint(["search-index", _CODE, binary, *(part for slug in sorted(records)
-                                                           for part in (slug, records[slug]))])
+        binary = fingerprint([pagefindrun.executable().read_bytes()])
+    return fingerprint(["search-index", _CODE, binary, *(part for slug in sorted(record_keys)
+                                                           for part in (slug, record_keys[slug]))])
 
 
 def _pack(bundle: Bundle) -> bytes:
@@ -159,22 +217,33 @@ def _version_of(files: dict[str, bytes]) -> str:
     return fingerprint(part for name, data in files.items() for part in (name, data))[:12]
 
 
-def bundle_for(records: dict[str, str]) -> Bundle:
-    """The index of ``records``: from the disk cache if these very pages were indexed before, else built.
+def bundle_key(posts: Iterable[Post]) -> str:
+    """The key ``bundle_for`` keeps the index of ``posts`` under."""
+    posts = list(posts)
+    names = filter_names(posts)
+    return _bundle_key({post.slug: _record_key(post, names) for post in posts})
+
+
+def bundle_for(posts: Iterable[Post]) -> Bundle:
+    """The index of ``posts``: from the disk cache if these very pages were indexed before, else built.
 
     Pagefind's output is not byte-for-byte the same from run to run (the order
     inside a filter file varies), so the same posts could get a new version and
     new URLs each time: the cache keeps one, and spares a freeze without body
-    changes the indexing.
+    changes the indexing. The key is worked out from each page's key, so a
+    freeze that finds the bundle neither renders nor reads a post's body.
     """
-    key = _bundle_key(records)
+    posts = list(posts)
+    names = filter_names(posts)
+    record_keys = {post.slug: _record_key(post, names) for post in posts}
+    key = _bundle_key(record_keys)  # = bundle_key(posts)
     with _recent_lock:
         bundle = _recent.get(key)
     if bundle is None:
         kept = disk_cache().get_packed(key)
         bundle = _unpack(kept) if kept is not None else None
         if bundle is None:
-            bundle = build_bundle(records)
+            bundle = build_bundle(_records(posts, names, record_keys))
             disk_cache().put_packed(key, _pack(bundle))
     with _recent_lock:
         _recent.pop(key, None)
@@ -187,35 +256,51 @@ def bundle_for(records: dict[str, str]) -> Bundle:
 def build_bundle(records: dict[str, str]) -> Bundle:
     """Index ``records`` (slug -> ``record_html``) with one run of the binary; the bundle, read into memory.
 
-    No posts, no files: Pagefind refuses a folder without pages, and the search page needs no index to find nothing.
+    Pagefind's output is kept in the render cache between runs (pagefindrun.py):
+    after an edit it writes only the files that changed. No posts, no files:
+    Pagefind refuses a folder without pages, and the search page needs no index
+    to find nothing.
     """
     if not records:
         return Bundle(EMPTY, {})
-    with tempfile.TemporaryDirectory(prefix="research-blog-search-") as folder:
-        site = Path(folder) / "site"
-        for slug, page in records.items():
-            (site / slug).mkdir(parents=True)
-            (site / slug / "index.html").write_text(page, encoding="utf-8")
-        output = Path(folder) / "bundle"
-        command = [str(executable()), "--site", str(site), "--output-path", str(output), "--force-language", "en",
-                   "--exclude-selectors", ", ".join(EXCLUDED), "--silent"]
-        try:
-            subprocess.run(command, check=True, capture_output=True, timeout=BUILD_SECONDS_LIMIT,
-                           stdin=subprocess.DEVNULL, env={**os.environ, "NO_COLOR": "1"})
-        except subprocess.CalledProcessError as error:
-            message = (error.stdout + error.stderr).decode(errors="replace").strip()
-            raise SearchIndexError(f"pagefind could not index the posts (exit status {error.returncode}): {message}") from error
-        except subprocess.TimeoutExpired as error:
-            raise SearchIndexError(f"pagefind took over {BUILD_SECONDS_LIMIT} s to index the posts and was stopped") from error
-        files = {path.relative_to(output).as_posix(): path.read_bytes()
-                 for path in sorted(output.rglob("*")) if path.is_file()}
-    files = {name: data for name, data in files.items() if not _UNUSED.match(name)}
+    cache = disk_cache().folder
+    try:
+        files = pagefindrun.index_pages(records, EXCLUDED, cache / "pagefind-output" if cache else None)
+    except pagefindrun.PagefindError as error:
+        raise SearchIndexError(str(error)) from error
     return Bundle(_version_of(files), files)
 
 
-def records_of(posts: Iterable[Post]) -> dict[str, str]:
-    """Each post's ``record_html``, by slug."""
-    posts = list(posts)
+def named_by_contents(name: str) -> bool:
+    """Whether the bundle's file ``name`` is named after its contents (same name, same bytes, in any index)."""
+    return name.startswith(pagefindrun.CHUNK_FOLDERS) or name.endswith(".pf_meta")
+
+
+def _text(entry: object) -> str:
+    if type(entry) is not str:
+        raise Unreadable("not a page")
+    return entry
+
+
+def _records(posts: list[Post], names: FilterNames, record_keys: dict[str, str]) -> dict[str, str]:
+    """Each post's ``record_html``, by slug: kept in the disk cache under its key, made for what is not there.
+
+    After an edit every page is indexed again (Pagefind has no incremental mode):
+    reading the kept pages takes a tenth of making them from the renders.
+    """
+    cache = disk_cache()
+    records = {post.slug: cache.get(record_keys[post.slug], _text) for post in posts}
+    missing = [post for post in posts if records[post.slug] is None]
     # Every body is needed: render what is not cached yet on every core first.
-    render_all([(post.body, "htmlAndMathml", post.library) for post in posts])
-    return {post.slug: record_html(post) for post in posts}
+    render_all([(post.body, "htmlAndMathml", post.library) for post in missing])
+    for post in missing:
+        records[post.slug] = record_html(post, names)
+        cache.put(record_keys[post.slug], records[post.slug])
+    return records
+
+
+def records_of(posts: Iterable[Post]) -> dict[str, str]:
+    """Each post's ``record_html``, by slug, as ``bundle_for`` indexes them."""
+    posts = list(posts)
+    names = filter_names(posts)
+    return _records(posts, names, {post.slug: _record_key(post, names) for post in posts})

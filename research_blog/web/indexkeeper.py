@@ -1,4 +1,4 @@
-"""When the search index is built: in the background for a served blog, first thing in a freeze.
+"""When the search index is built: in the background, for a served blog and for a freeze alike.
 
 A served or embedded blog must never make a page wait for Pagefind (seconds at a
 thousand posts), so the first ask for the index of a generation (content
@@ -6,7 +6,9 @@ version, day, settings) starts a thread that builds it, and the search page says
 the index is on its way until it is there. The thread is a daemon, started on
 a request, never at import or app creation: ``flask freeze`` forks its warm
 worker only while no other thread runs (render/warmworker.py), and a daemon does
-not hold up a process's exit.
+not hold up a process's exit. A freeze starts the build before it writes any page
+and waits for it only to write the search page and the index's files, last:
+Pagefind is a process of its own, working on the other core meanwhile.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from flask import Flask, current_app
 
 from ..render.katex import EngineClosed
 from ..state import published
-from .findindex import Bundle, SearchIndexError, bundle_for, records_of
+from .findindex import Bundle, SearchIndexError, bundle_for
 
 
 class IndexKeeper:
@@ -35,26 +37,33 @@ class IndexKeeper:
         self._lock = threading.Lock()
         self._bundles: dict[str, Bundle] = {}  # by version: the current one and the one before
         self._current: tuple[Hashable, Bundle] | None = None
-        self._building: Hashable | None = None
+        self._building: tuple[Hashable, threading.Event] | None = None  # the generation being built, set when done
         self.error: str | None = None
 
     def bundle(self, generation: Hashable, wait: bool = False) -> Bundle | None:
-        """The index of ``generation``; None while a background build runs, unless ``wait`` (a freeze)."""
+        """The index of ``generation``; None while a background build runs, unless ``wait`` (a freeze).
+
+        The first ask starts the build in a thread; ``wait`` then waits for it
+        (or for the one already running), so a freeze can start the index first,
+        write its pages while Pagefind works, and ask for the index last.
+        """
         with self._lock:
             if self._current and self._current[0] == generation:
                 return self._current[1]
-            start = self._building != generation
+            start = self._building is None or self._building[0] != generation
             if start:
-                self._building = generation
-        if wait:
-            built = self._build(generation)
-            if built is None:
-                raise SearchIndexError(self.error or "the search index could not be built")
-            return built
+                self._building = (generation, threading.Event())
+            done = self._building[1]
         if start:
-            threading.Thread(target=self._build, args=(generation,), name="research-blog-search-index",
+            threading.Thread(target=self._build, args=(generation, done), name="research-blog-search-index",
                              daemon=True).start()
-        return None
+        if not wait:
+            return None
+        done.wait()
+        with self._lock:
+            if self._current and self._current[0] == generation:
+                return self._current[1]
+        raise SearchIndexError(self.error or "the search index could not be built")
 
     def file(self, version: str, name: str) -> bytes | None:
         """One file of a bundle built here (the current one or the one before), or None."""
@@ -62,27 +71,25 @@ class IndexKeeper:
             bundle = self._bundles.get(version)
         return bundle.files.get(name) if bundle else None
 
-    def _build(self, generation: Hashable) -> Bundle | None:
+    def _build(self, generation: Hashable, done: threading.Event) -> None:
         try:
             with self._app.app_context():
-                built = bundle_for(records_of(published().posts))
+                built = bundle_for(published().posts)
         except EngineClosed:  # the process is exiting under the build: nothing to report, no one to serve
-            return None
+            built = None
         except Exception as error:  # noqa: BLE001 - a failed index must not take the blog down: it is logged
             self.error = str(error)
             self._app.logger.error("The search index could not be built: %s", error)
-            with self._lock:
-                if self._building == generation:
-                    self._building = None
-            return None
+            built = None
         with self._lock:
-            self.error = None
-            previous = self._current[1] if self._current else None
-            self._bundles = {built.version: built, **({previous.version: previous} if previous else {})}
-            self._current = (generation, built)
-            if self._building == generation:
-                self._building = None
-        return built
+            if built is not None:
+                self.error = None
+                previous = self._current[1] if self._current else None
+                self._bundles = {built.version: built, **({previous.version: previous} if previous else {})}
+                self._current = (generation, built)
+            if self._building and self._building[1] is done:
+                self._building = None  # built, or failed: the next ask tries again
+        done.set()
 
 
 def keeper(app: Flask | None = None) -> IndexKeeper:

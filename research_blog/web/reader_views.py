@@ -12,7 +12,7 @@ from markupsafe import Markup
 from ..content.published import Published
 from ..render.codeblocks import label_code_blocks
 from ..state import generation, published, state
-from . import assets, cards, feeds, indexkeeper
+from . import assets, cards, feeds, findindex, indexkeeper
 from .figuresizes import with_figure_sizes
 from .sharing import listing_meta, share_data
 from .views import XML_MIMETYPE, _site_url_or_404, blueprint, cached_page, format_date, render
@@ -46,10 +46,14 @@ def search():
     bundle = indexkeeper.keeper().bundle(generation())
     bundle_url = (url_for("research_blog.search_file", version=bundle.version, name="pagefind.js")
                   if bundle and bundle.files else None)
+    preloads = ([url_for("research_blog.search_file", version=bundle.version, name=name)
+                 for name in bundle.files if name.endswith((".pf_meta", ".pagefind"))]
+                if bundle_url else [])
     page, status = render("search.html", categories=visible.categories, tags=visible.tags,
                           series={slug: visible.series_parts(slug)[0].series for slug in visible.series
                                   if visible.series_parts(slug)},
-                          bundle_url=bundle_url, nothing_indexed=bool(bundle and not bundle.files),
+                          bundle_url=bundle_url, preloads=preloads, filters=findindex.filter_choices(visible.posts),
+                          nothing_indexed=bool(bundle and not bundle.files),
                           index_error=indexkeeper.keeper().error)
     response = Response(page, status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache" if bundle else "no-store"
@@ -106,6 +110,4 @@ def reader_freeze_urls():
         yield "research_blog.card_image", {"slug": post.slug}
     for name in visible.series:
         yield "research_blog.series_feed", {"name": name}
-    bundle = indexkeeper.keeper().bundle(generation(), wait=True)
-    for name in bundle.files:
-        yield "research_blog.search_file", {"version": bundle.version, "name": name}
+
