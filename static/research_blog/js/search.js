@@ -11,14 +11,14 @@
   var form = document.querySelector(".search-form");
   if (!form || !window.fetch) { return; }
   var input = form.querySelector("input[name=q]");
-  var filtersBox = form.querySelector(".search-filters");
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var MAX_RESULTS = 20;
-  /* Each result shown costs a download of its post's fragment (a few KB): the first screenful
-     comes at once, the rest of the 20 when the reader scrolls near the end of the list. */
-  var FIRST_RESULTS = 8;
+  /* Each result shown costs a download of its post's fragment (3-5 KB: the post's whole text, for
+     the excerpt): the first five, a screenful on a laptop, come at once, the rest of the 20 when
+     the reader scrolls near the end of the list. */
+  var FIRST_RESULTS = 5;
   var more = document.createElement("div");
   more.className = "search-more";
   list.after(more);
@@ -161,23 +161,6 @@
     }, 400);
   }
 
-  function fillFilters(available) {
-    var any = false;
-    selects.forEach(function (select) {
-      var counts = available[select.dataset.filter] || {};
-      Object.keys(counts).sort(function (a, b) { return a.localeCompare(b); }).forEach(function (value) {
-        var option = document.createElement("option");
-        option.value = value;
-        option.textContent = value + " (" + counts[value] + ")";
-        select.appendChild(option);
-        any = true;
-      });
-      select.value = parameters().get(select.name) || "";
-      select.closest("label").hidden = !Object.keys(counts).length;
-    });
-    filtersBox.hidden = !any;
-  }
-
   /* Arrow keys move from the box through the results and back; Enter opens the focused link. */
   form.addEventListener("keydown", function (event) {
     if (event.key === "ArrowDown" && event.target === input) {
@@ -198,14 +181,16 @@
   /* A blog with no posts yet has no index (data-bundle=""): every search finds nothing. */
   var NOTHING = {
     options: function () { return Promise.resolve(); }, init: function () {},
-    filters: function () { return Promise.resolve({}); },
     search: function () { return Promise.resolve({ results: [] }); }
   };
 
   function start(bundleUrl) {
     return (bundleUrl ? import(bundleUrl) : Promise.resolve(NOTHING)).then(function (module) {
       pagefind = module;
-      return pagefind.options({ baseUrl: form.dataset.root, excerptLength: 24 });
+      /* In this page's own thread, not Pagefind's worker: the page preloads the WebAssembly and the
+         index's metadata (search.html), which a worker would fetch a second time, and the worker's
+         script is 12 KB more to download, for a search that takes tens of milliseconds. */
+      return pagefind.options({ baseUrl: form.dataset.root, excerptLength: 24, noWorker: true });
     }).then(function () {
       pagefind.init();
       input.value = parameters().get("q") || input.value;
@@ -214,7 +199,7 @@
         select.addEventListener("change", function () { show(input.value); remember(); });
       });
       form.addEventListener("submit", function (event) { event.preventDefault(); show(input.value); remember(); });
-      return pagefind.filters().then(fillFilters).then(function () { return show(input.value); });
+      return show(input.value);
     }).then(function () {
       form.dataset.state = "ready";
     });
@@ -240,6 +225,8 @@
   }
 
   input.value = parameters().get("q") || "";
+  /* The filters' choices are in the page (the server counts them): only the address picks one. */
+  selects.forEach(function (select) { select.value = parameters().get(select.name) || ""; });
   var ready = "bundle" in form.dataset ? Promise.resolve(form.dataset.bundle) : waitForIndex();
   ready.then(start).catch(function (error) {
     status.textContent = "The search index could not be loaded (" + error.message + "). Every post is listed on the front page.";
