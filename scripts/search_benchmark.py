@@ -118,7 +118,7 @@ def main(count: int) -> None:
         with app.app_context():
             records = findindex.records_of(published().posts)
             started = time.perf_counter()
-            bundle = findindex.build_bundle(records)  # the indexing itself, nothing kept
+            bundle = findindex.build_bundle(records.items())  # the indexing itself, nothing kept
             indexing = time.perf_counter() - started
             key = findindex.bundle_key(published().posts)
         # Forget the index the cold run kept (on disk and in memory), not the renders.

@@ -26,10 +26,10 @@ def _on_disk(folder):
 
 
 def test_a_kept_folder_gives_the_index_a_fresh_folder_gives(tmp_path):
-    fresh = pagefindrun.index_pages(PAGES, EXCLUDED, None)
+    fresh = pagefindrun.index_pages(PAGES.items(), EXCLUDED, None)
     kept = tmp_path / "kept"
-    first = pagefindrun.index_pages(PAGES, EXCLUDED, kept)
-    again = pagefindrun.index_pages(PAGES, EXCLUDED, kept)
+    first = pagefindrun.index_pages(PAGES.items(), EXCLUDED, kept)
+    again = pagefindrun.index_pages(PAGES.items(), EXCLUDED, kept)
     assert _fragments(first) == _fragments(fresh) == _fragments(again)
     assert len(_fragments(first)) == len(PAGES)
     assert {"pagefind.js", "pagefind-entry.json", "wasm.en.pagefind"} <= set(first)
@@ -39,10 +39,10 @@ def test_a_kept_folder_gives_the_index_a_fresh_folder_gives(tmp_path):
 
 def test_after_an_edit_the_kept_folder_holds_one_index(tmp_path):
     kept = tmp_path / "kept"
-    before = pagefindrun.index_pages(PAGES, EXCLUDED, kept)
+    before = pagefindrun.index_pages(PAGES.items(), EXCLUDED, kept)
     edited = {**PAGES, "post-2": _page("Post 2", "Rewritten with okapi words.")}
     del edited["post-5"]
-    after = pagefindrun.index_pages(edited, EXCLUDED, kept)
+    after = pagefindrun.index_pages(edited.items(), EXCLUDED, kept)
     assert len(_fragments(after)) == len(edited)
     assert set(_fragments(after)) != set(_fragments(before))
     assert {path.name for path in (kept / "pages").iterdir()} == set(edited), "the pages Pagefind reads: these only"
@@ -55,12 +55,12 @@ def test_after_an_edit_the_kept_folder_holds_one_index(tmp_path):
 
 def test_a_damaged_kept_file_is_never_served_the_index_is_made_again(tmp_path):
     kept = tmp_path / "kept"
-    files = pagefindrun.index_pages(PAGES, EXCLUDED, kept)
+    files = pagefindrun.index_pages(PAGES.items(), EXCLUDED, kept)
     name = next(iter(_fragments(files)))
     damaged = kept / "bundle" / name
     damaged.write_bytes(damaged.read_bytes()[:20])  # a run killed mid-write
-    again = pagefindrun.index_pages(PAGES, EXCLUDED, kept)
+    again = pagefindrun.index_pages(PAGES.items(), EXCLUDED, kept)
     assert again[name] == files[name] and gzip.decompress(again[name]).startswith(pagefindrun.SIGNATURE)
     (kept / "bundle" / "pagefind-entry.json").write_text("{not json")
     (kept / "pages" / "post-1" / "index.html").write_text("<html>damaged</html>")
-    assert _fragments(pagefindrun.index_pages(PAGES, EXCLUDED, kept)) == _fragments(files)
+    assert _fragments(pagefindrun.index_pages(PAGES.items(), EXCLUDED, kept)) == _fragments(files)

@@ -98,7 +98,7 @@ def test_the_index_is_found_again_without_rendering_and_its_pages_are_kept(posts
         assert findindex.bundle_for(published().posts) == first, "the same posts: the kept bundle, same version"
     source = posts / "other.md"
     source.write_text(source.read_text() + "\nOne more sentence.\n")
-    monkeypatch.setattr(findindex, "build_bundle", lambda records: findindex.Bundle("new", {name: b"" for name in records}))
+    monkeypatch.setattr(findindex, "build_bundle", lambda records: findindex.Bundle("new", {slug: b"" for slug, _ in records}))
     with make_app(posts, BLOG_RENDER_CACHE=cache).app_context():
         assert findindex.bundle_for(published().posts).version == "new"
     assert [args[0].slug for args in made] == ["other"], "only the edited post's page is made again"
@@ -180,3 +180,13 @@ def test_a_served_blog_without_the_binary_still_serves_its_pages(posts, monkeypa
         assert time.monotonic() < deadline
         time.sleep(0.1)
     assert "pip install &#39;pagefind[bin]&#39;" in html
+
+
+def test_a_kept_bundle_is_read_back_whole_or_not_at_all():
+    files = {"pagefind.js": b"script", "fragment/en_1.pf_fragment": b"\x1f\x8b binary\n\x00"}
+    bundle = findindex.Bundle(findindex._version_of(files), files)
+    packed = findindex._pack(bundle)
+    assert findindex._unpack(packed) == bundle
+    assert findindex._unpack(packed[:-1]) is None, "truncated"
+    assert findindex._unpack(packed[:-1] + b"X") is None, "a byte changed: not the version's files"
+    assert findindex._unpack(b"x\x9c old zlib JSON entry") is None

@@ -29,15 +29,13 @@ body. When and where bundles are built is indexkeeper.py's job.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import html
+import itertools
 import json
 import re
 import threading
-import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -197,20 +195,30 @@ def _bundle_key(record_keys: dict[str, str]) -> str:
                                                            for part in (slug, record_keys[slug]))])
 
 
+_PACKED = b"research-blog search bundle 2\n"  # then a JSON line of the version and each file's name and size, then the files
+
+
 def _pack(bundle: Bundle) -> bytes:
-    files = [[name, base64.b64encode(data).decode("ascii")] for name, data in bundle.files.items()]
-    return zlib.compress(json.dumps({"version": bundle.version, "files": files}).encode("utf-8"), 1)
+    """The bundle as one cache entry: its files as they are (Pagefind gzipped them already), after a line naming them."""
+    header = json.dumps({"version": bundle.version, "files": [[name, len(data)] for name, data in bundle.files.items()]})
+    return b"".join([_PACKED, header.encode("utf-8"), b"\n", *bundle.files.values()])
 
 
 def _unpack(data: bytes) -> Bundle | None:
     """A bundle as ``_pack`` kept it, or None for anything else (then the posts are indexed again)."""
-    try:
-        entry = json.loads(zlib.decompress(data))
-        files = {name: base64.b64decode(content, validate=True) for name, content in entry["files"]}
-        version = entry["version"]
-    except (ValueError, TypeError, KeyError, zlib.error, binascii.Error):
+    if not data.startswith(_PACKED):
         return None
-    return Bundle(version, files) if version == _version_of(files) else None
+    end = data.find(b"\n", len(_PACKED))
+    try:
+        header = json.loads(data[len(_PACKED):end])
+        files, at = {}, end + 1
+        for name, size in header["files"]:
+            files[name] = data[at:at + size]
+            at += size
+        version = header["version"]
+    except (ValueError, TypeError, KeyError):
+        return None
+    return Bundle(version, files) if at == len(data) and version == _version_of(files) else None
 
 
 def _version_of(files: dict[str, bytes]) -> str:
@@ -253,19 +261,22 @@ def bundle_for(posts: Iterable[Post]) -> Bundle:
     return bundle
 
 
-def build_bundle(records: dict[str, str]) -> Bundle:
-    """Index ``records`` (slug -> ``record_html``) with one run of the binary; the bundle, read into memory.
+def build_bundle(records: Iterable[tuple[str, str]]) -> Bundle:
+    """Index ``records`` (slug, ``record_html`` pairs) with one run of the binary; the bundle, read into memory.
 
     Pagefind's output is kept in the render cache between runs (pagefindrun.py):
     after an edit it writes only the files that changed. No posts, no files:
     Pagefind refuses a folder without pages, and the search page needs no index
     to find nothing.
     """
-    if not records:
+    records = iter(records)
+    first = next(records, None)
+    if first is None:
         return Bundle(EMPTY, {})
     cache = disk_cache().folder
     try:
-        files = pagefindrun.index_pages(records, EXCLUDED, cache / "pagefind-output" if cache else None)
+        files = pagefindrun.index_pages(itertools.chain([first], records), EXCLUDED,
+                                        cache / "pagefind-output" if cache else None)
     except pagefindrun.PagefindError as error:
         raise SearchIndexError(str(error)) from error
     return Bundle(_version_of(files), files)
@@ -282,25 +293,26 @@ def _text(entry: object) -> str:
     return entry
 
 
-def _records(posts: list[Post], names: FilterNames, record_keys: dict[str, str]) -> dict[str, str]:
-    """Each post's ``record_html``, by slug: kept in the disk cache under its key, made for what is not there.
+def _records(posts: list[Post], names: FilterNames, record_keys: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """Each post's ``record_html`` with its slug: kept in the disk cache under its key, made for what is not there.
 
     After an edit every page is indexed again (Pagefind has no incremental mode):
-    reading the kept pages takes a tenth of making them from the renders.
+    reading the kept pages takes a tenth of making them from the renders. They
+    come one at a time, to be written out: a thousand posts' pages are 18 MB.
     """
     cache = disk_cache()
-    records = {post.slug: cache.get(record_keys[post.slug], _text) for post in posts}
-    missing = [post for post in posts if records[post.slug] is None]
-    # Every body is needed: render what is not cached yet on every core first.
-    render_all([(post.body, "htmlAndMathml", post.library) for post in missing])
-    for post in missing:
-        records[post.slug] = record_html(post, names)
-        cache.put(record_keys[post.slug], records[post.slug])
-    return records
+    # Every body that is needed: render what is not cached yet on every core first.
+    render_all([(post.body, "htmlAndMathml", post.library) for post in posts if not cache.has(record_keys[post.slug])])
+    for post in posts:
+        record = cache.get(record_keys[post.slug], _text)
+        if record is None:
+            record = record_html(post, names)
+            cache.put(record_keys[post.slug], record)
+        yield post.slug, record
 
 
 def records_of(posts: Iterable[Post]) -> dict[str, str]:
     """Each post's ``record_html``, by slug, as ``bundle_for`` indexes them."""
     posts = list(posts)
     names = filter_names(posts)
-    return _records(posts, names, {post.slug: _record_key(post, names) for post in posts})
+    return dict(_records(posts, names, {post.slug: _record_key(post, names) for post in posts}))
