@@ -13,7 +13,7 @@ from werkzeug.datastructures import Accept
 from werkzeug.http import parse_accept_header
 
 from research_blog.build.freeze import freeze_site
-from research_blog.web.encodings import chosen
+from research_blog.web.encodings import chosen, chosen_for
 
 DECODE = {"br": brotli.decompress, "gzip": gzip.decompress}
 
@@ -30,6 +30,7 @@ def _get(client, path: str, accept: str | None, **headers):
 ])
 def test_brotli_is_preferred_and_a_refused_encoding_is_never_chosen(header, expected):
     assert chosen(parse_accept_header(header, Accept)) == expected
+    assert chosen_for(header) == expected, "the same choice from the raw header, as a page asks it"
 
 
 @pytest.mark.parametrize("encoding", ["br", "gzip"])

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import brotli
 from werkzeug.datastructures import Accept
+from werkzeug.http import parse_accept_header
 
 # What is worth compressing: text. Images other than SVG, fonts (WOFF2 is
 # brotli already) and share cards (PNG) are compressed by their own formats.
@@ -64,6 +65,12 @@ def chosen(accepted: Accept) -> str | None:
         if _quality(accepted, encoding) > 0:
             return encoding
     return None
+
+
+@lru_cache(maxsize=64)
+def chosen_for(header: str) -> str | None:
+    """``chosen`` for a raw Accept-Encoding header: browsers send a handful of distinct ones, each parsed once."""
+    return chosen(parse_accept_header(header)) if header else None
 
 
 def _quality(accepted: Accept, encoding: str) -> float:

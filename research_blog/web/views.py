@@ -86,10 +86,10 @@ def cached_page(mimetype: str = "text/html"):
                     return body, status
                 data = body if isinstance(body, bytes) else body.encode("utf-8")
                 page = blog.pages.put(current, key, data, mimetype)
-            body, headers = page.encoded(encodings.chosen(asked.accept_encodings))
+            environ = asked.environ
+            body, headers = page.encoded(encodings.chosen_for(environ.get("HTTP_ACCEPT_ENCODING", "")))
             response = Response(body, mimetype=page.mimetype, headers=headers)
             setattr(response, SECURED, True)  # page.headers holds them
-            environ = asked.environ
             if "HTTP_IF_NONE_MATCH" in environ:  # only the ETag earns a 304: no Last-Modified is sent
                 response.make_conditional(asked)
             return response
