@@ -190,7 +190,7 @@ def table(sizes: dict, http: dict, largest: int, big: dict | None) -> str:
         lines.append(f"| `freeze` after editing one post, {count:,} posts, vs Pelican cold | {found['edited']:.1f} s | "
                      f"{pelican or 0:.1f} s | {ratio(found['edited'], pelican)} | ≤ 0.1x | "
                      f"{'yes' if pelican and found['edited'] <= 0.1 * pelican else 'no' if pelican else 'n/a'} |")
-    lines.append(f"| peak memory of the cold freeze, {largest:,} posts (main process / each render worker) | "
+    lines.append(f"| peak memory of the cold freeze, {largest:,} posts (main process / largest child: a render worker or Pagefind) | "
                  f"{top['main_mib']:.0f} MiB / {top['workers_mib']:.0f} MiB | | | ≤ 150 MiB | "
                  f"{'yes' if top['main_mib'] <= 150 and top['workers_mib'] <= 150 else 'no'} |")
     for name, label, target in (("post", "warm request for a post", 0.9), ("listing", f"warm request for `/` at {largest:,} posts", 0.8),
