@@ -1,6 +1,6 @@
 """Lighthouse's mobile performance score of every shipped post, served and frozen, as medians of runs.
 
-Usage: ``python scripts/lighthouse_posts.py [--runs 3] [--lighthouse PATH]``.
+Usage: ``python scripts/lighthouse_posts.py [--runs 3] [--posts ppo,dpo] [--lighthouse PATH]``.
 
 Needs Lighthouse 12 from npm (``npm install lighthouse@12``; pass its
 ``node_modules/.bin/lighthouse`` if it is not on PATH) and Debian's chromium.
@@ -99,6 +99,7 @@ def lighthouse(binary: str, url: str, out: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--posts", default="", help="slugs, comma-separated (default: every post)")
     parser.add_argument("--lighthouse", default=shutil.which("lighthouse") or "lighthouse")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request would bury the scores
@@ -109,7 +110,8 @@ def main() -> None:
         app = create_app({"BLOG_CONTENT_DIR": str(ROOT / "pages"), "BLOG_RENDER_CACHE": str(work / "cache"),
                           "BLOG_AUTO_RELOAD": False, "BLOG_SITE_URL": frozen_base + "/"})
         with app.app_context():
-            slugs = [post.slug for post in published().posts]
+            slugs = [post.slug for post in published().posts
+                     if not args.posts or post.slug in args.posts.split(",")]
         freeze_site(app, work / "site", frozen_base + "/")
         served = make_server("127.0.0.1", 0, app, threaded=True)
         for server in (served, frozen):

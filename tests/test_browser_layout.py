@@ -20,6 +20,9 @@ WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "he
 
 # Every display equation and code block: does it overflow, and if so is there a cue
 # (the edge shadow's gradients) and is it a labelled region a keyboard reaches?
+# Blocks far from the screen are not rendered (content-visibility): each is shown to be measured.
+SHOW_ALL = """() => document.querySelectorAll('.post-body .math-display, .post-body .highlight')
+  .forEach(el => { el.style.contentVisibility = 'visible'; })"""
 WIDE_BLOCKS = """() => Array.from(document.querySelectorAll('.post-body .math-display, .post-body .highlight pre'))
   .map(el => ({
     id: el.id || el.closest('.highlight')?.className || '?',
@@ -55,7 +58,9 @@ def _page(browser, width: str, scheme: str = "light"):  # noqa: F811
 def _load(page, url: str) -> None:
     page.goto(url, wait_until="load")
     page.evaluate("document.fonts.ready")
-    page.wait_for_timeout(50)  # wide.js lays out again once the fonts are in
+    page.wait_for_timeout(50)  # wide.js lays out again once the fonts are in, a few blocks per task
+    page.wait_for_function("document.documentElement.dataset.wideBlocks === 'measured'")
+    page.evaluate(SHOW_ALL)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -190,6 +190,10 @@ def test_no_serious_accessibility_violations_on_any_page(browser, live_url, widt
         page.evaluate("document.fonts.ready")
         if path.startswith("/search/?"):
             page.wait_for_selector(".search-result")
+        # wide.js marks the regions that scroll a few per task, after the fonts are in.
+        page.wait_for_timeout(50)
+        page.wait_for_function("!document.querySelector('.post-body') || "
+                               "document.documentElement.dataset.wideBlocks === 'measured'")
         page.add_script_tag(content=axe)
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
