@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from ..render import nesting
 from ..render.pipeline import render_all
 from .bibliographies import unused_entries
 from .bibtex import math_problems
@@ -38,6 +39,9 @@ class _Lines:
             self._text = self.path.read_text(encoding="utf-8")
             self._starts = [0] + [found.end() for found in re.finditer("\n", self._text)]
         return self._text
+
+    def text(self) -> str:
+        return self._read()
 
     def _line(self, index: int) -> int:
         return bisect.bisect_right(self._starts, index)
@@ -75,9 +79,10 @@ def rendered_problems(post: Post, slugs: set[str], figures_dir: Path) -> list[Pr
     """Problems found by rendering one post."""
     rendered = post.facts
     shown = display_path(post.source)
-    if rendered.failure:
-        return [Problem(shown, None, rendered.failure)]
     lines = _Lines(post.source)
+    if rendered.failure:
+        # The front matter nests nothing, so the first too-deep line of the whole file is the body's.
+        return [Problem(shown, nesting.too_deep_line(lines.text()), rendered.failure)]
     problems = [Problem(shown, lines.of(tex), f"math does not render: {message} (in `{tex}`)")
                 for tex, message in rendered.math_errors]
     errors = rendered.reference_errors

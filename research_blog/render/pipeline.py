@@ -34,7 +34,7 @@ from typing import Any
 from markdown import Markdown
 from pygments.formatters import HtmlFormatter
 
-from . import katex, warmworker
+from . import katex, nesting, warmworker
 from .cache import DiskCache, field, fingerprint, pack, string_pairs, strings, text_digest, unpack_as
 from .citemarkdown import CitationExtension
 from .crossrefs import CrossRefExtension
@@ -90,6 +90,8 @@ class RenderFacts:
 
 
 # What a reader sees instead of a post Python-Markdown cannot render.
+_TOO_DEEP = (f"Markdown nested too deeply to render (lists or quotes more than {nesting.MAX_DEPTH} levels deep, "
+             "or a long line of `- - -` before text): flatten it")
 _UNRENDERABLE = ('<div class="render-error" role="alert"><p>This post could not be shown: its Markdown is nested '
                  'too deeply to render. The writer has been told (<code>flask check</code>).</p></div>')
 
@@ -159,19 +161,20 @@ def _toc_entries(tokens: list[dict]) -> tuple[TocEntry, ...]:
 
 def _render(body: str, math_output: str, library: Library = EMPTY) -> Rendered:
     """The pipeline itself, uncached; ``library`` holds the references ``[@key]`` may cite."""
+    if nesting.too_deep_line(body):
+        return Rendered(_UNRENDERABLE, (), (), failure=_TOO_DEEP)
     md = _markdown(math_output)
     md.reset()
     md.library = library
     try:
         html = md.convert(body)
     except RecursionError:
-        # Lists or quotes nested hundreds deep exhaust Python-Markdown's recursion.
-        # Returned (so cached like any result), never raised: the next request
+        # Nesting under nesting.MAX_DEPTH that still exhausts Python-Markdown's
+        # recursion (an older release, a smaller stack in a thread). Returned (so cached like any result), never raised: the next request
         # for this text costs nothing, and `check` reports it. The parser is left
         # mid-state (reset() does not clear its block state), so it is replaced.
         _local.markdowns.pop(math_output, None)
-        return Rendered(_UNRENDERABLE, (), (), failure="Markdown nested too deeply to render (lists or quotes hundreds "
-                                                     "of levels deep, or a long line of `- - -`): flatten it")
+        return Rendered(_UNRENDERABLE, (), (), failure=_TOO_DEEP)
     return Rendered(html, _toc_entries(md.toc_tokens), tuple(md.math_errors),
                     reference_errors=tuple(md.labels.errors + md.reference_errors), cited=md.cited)
 
