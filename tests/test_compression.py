@@ -120,5 +120,10 @@ def test_the_freeze_writes_br_and_gz_siblings_of_every_text_file(big_figure_page
         assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == path.read_bytes(), path
         assert gzip.decompress(path.with_name(path.name + ".gz").read_bytes()) == path.read_bytes(), path
     assert not list(out.rglob("*.png.br")) and not list(out.rglob("*.woff2.gz")), "binary formats are left alone"
+    # Pagefind's WebAssembly is gzip already: a .br of its unzipped bytes, for pagefind.js to take as they are.
+    [wasm] = out.rglob("wasm.en.pagefind")
+    unzipped = gzip.decompress(wasm.read_bytes())
+    assert unzipped.startswith(b"pagefind_dcd") and not wasm.with_name(wasm.name + ".gz").exists()
+    assert brotli.decompress(wasm.with_name(wasm.name + ".br").read_bytes()) == unzipped
     marker = (out / ".research-blog-build").read_text(encoding="utf-8")
     assert "attention/index.html.br" in marker, "the next freeze replaces the siblings too"

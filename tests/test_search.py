@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 import sys
 import time
 
+import brotli
 import pytest
 import searchposts as words
 from conftest import make_app
@@ -117,6 +119,25 @@ def test_a_served_blog_builds_the_index_in_the_background_and_serves_it_for_good
     assert client.get("/pagefind/000000000000/pagefind.js").status_code == 404
     assert client.get(f"/pagefind/{bundle}/pagefind-ui.js").status_code == 404, "Pagefind's own UI is not shipped"
     assert client.get(f"/pagefind/{bundle}/wasm.unknown.pagefind").status_code == 404, "one language: English"
+
+
+def test_pagefind_s_script_and_webassembly_are_sent_compressed(posts):
+    client = make_app(posts).test_client()
+    bundle = re.search(r'data-bundle="(/pagefind/\w+)/pagefind.js"', _ready_search_page(client)).group(1)
+    plain = client.get(f"{bundle}/pagefind.js")
+    for encoding, decode in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        packed = client.get(f"{bundle}/pagefind.js", headers={"Accept-Encoding": encoding})
+        assert packed.headers["Content-Encoding"] == encoding and decode(packed.data) == plain.data
+        assert packed.headers["Vary"] == "Accept-Encoding" and len(packed.data) < len(plain.data) / 3
+    # The WebAssembly is Pagefind's gzip as it is, or for brotli its unzipped bytes, smaller, which
+    # pagefind.js takes without unzipping them (they start with its signature).
+    container = client.get(f"{bundle}/wasm.en.pagefind", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in container.headers and container.headers["Vary"] == "Accept-Encoding"
+    unzipped = gzip.decompress(container.data)
+    assert unzipped.startswith(b"pagefind_dcd")
+    packed = client.get(f"{bundle}/wasm.en.pagefind", headers={"Accept-Encoding": "gzip, br"})
+    assert packed.headers["Content-Encoding"] == "br" and brotli.decompress(packed.data) == unzipped
+    assert len(packed.data) < 0.9 * len(container.data)
 
 
 def test_an_edit_makes_a_new_index_under_a_new_version(posts):

@@ -184,7 +184,9 @@ def _freeze_into(app: Flask, build: Path, base_url: str | None, progress: Callab
     freezer = _blog_freezer(app)
     # Pagefind indexes the posts in a process of its own while the pages are written; the
     # search page, which names the index's version, and the index's files are written last.
-    indexkeeper.keeper(app).bundle(generation())
+    keeper = indexkeeper.keeper(app)
+    keeper.warm_for_readers = False  # the WebAssembly's .br sibling is precompress.py's, linked between builds
+    keeper.bundle(generation())
     reuse = Reuse(app, previous, build, digests, freezer.urlpath_to_filepath)
     freezer.reused_endpoints = reuse.endpoints
     # Frozen-Flask's own generators, then ours, each less the URLs whose files are reused.

@@ -6,18 +6,30 @@ compressing ``ppo/index.html`` on every request, or, for most static hosts, not
 at all. A page's sibling is written at the quality the server uses for pages, a
 static file's at the best (encodings.py); each once: a file the freeze reused
 from the last build (the same inode, linked by reuse.py) reuses its siblings too.
+Pagefind's WebAssembly, gzip already, gets a ``.br`` of its unzipped bytes
+instead (searchfiles.py), which pagefind.js takes as it is.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+from ..web import searchfiles
 from ..web.encodings import FILE_SUFFIX, MIN_BYTES, PAGE_SUFFIXES, SUFFIXES, compress
 
 
-def _worth(name: str, path: str) -> bool:
-    return name.endswith(SUFFIXES) and os.path.getsize(path) >= MIN_BYTES
+def _siblings(name: str, path: str) -> dict[str, Callable[[bytes], bytes]]:
+    """The siblings worth writing for a file, each by its suffix with what makes it from the file's bytes."""
+    if searchfiles.is_wasm(name):
+        # Pagefind's WebAssembly is gzip already: its .br holds the unzipped bytes (searchfiles.py).
+        return {".br": searchfiles.wasm_brotli}
+    if not name.endswith(SUFFIXES) or os.path.getsize(path) < MIN_BYTES:
+        return {}
+    best = not name.endswith(PAGE_SUFFIXES)
+    return {suffix: partial(compress, encoding=encoding, best=best) for encoding, suffix in FILE_SUFFIX.items()}
 
 
 def write_siblings(build: Path, previous: Path) -> int:
@@ -29,16 +41,17 @@ def write_siblings(build: Path, previous: Path) -> int:
     for folder, _, names in os.walk(build):
         for name in names:
             path = os.path.join(folder, name)
-            if os.path.islink(path) or not _worth(name, path):
+            siblings = {} if os.path.islink(path) else _siblings(name, path)
+            if not siblings:
                 continue
             old = os.path.join(previous, os.path.relpath(path, build))
             same = os.path.exists(old) and os.path.samefile(old, path)
             data = None
-            for encoding, suffix in FILE_SUFFIX.items():
+            for suffix, make in siblings.items():
                 if same and os.path.isfile(old + suffix):
                     os.link(old + suffix, path + suffix)
                     continue
                 data = data if data is not None else Path(path).read_bytes()
-                Path(path + suffix).write_bytes(compress(data, encoding, best=not name.endswith(PAGE_SUFFIXES)))
+                Path(path + suffix).write_bytes(make(data))
                 written += 1
     return written

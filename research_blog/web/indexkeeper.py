@@ -20,6 +20,7 @@ from flask import Flask, current_app
 
 from ..render.katex import EngineClosed
 from ..state import published
+from . import searchfiles
 from .findindex import Bundle, SearchIndexError, bundle_for
 
 
@@ -39,6 +40,9 @@ class IndexKeeper:
         self._current: tuple[Hashable, Bundle] | None = None
         self._building: tuple[Hashable, threading.Event] | None = None  # the generation being built, set when done
         self.error: str | None = None
+        # A served blog compresses the index's WebAssembly once it is built, before a reader asks
+        # (searchfiles.py); a freeze has its own way (precompress.py, linked between builds).
+        self.warm_for_readers = True
 
     def bundle(self, generation: Hashable, wait: bool = False) -> Bundle | None:
         """The index of ``generation``; None while a background build runs, unless ``wait`` (a freeze).
@@ -90,6 +94,8 @@ class IndexKeeper:
             if self._building and self._building[1] is done:
                 self._building = None  # built, or failed: the next ask tries again
         done.set()
+        if built is not None and self.warm_for_readers:
+            searchfiles.warm(built)  # after the index is out: no reader waits for this
 
 
 def keeper(app: Flask | None = None) -> IndexKeeper:

@@ -6,13 +6,13 @@ and the rest work served, frozen and under a prefix like every other page.
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, url_for
+from flask import Response, abort, current_app, request, url_for
 from markupsafe import Markup
 
 from ..content.published import Published
 from ..render.codeblocks import label_code_blocks
 from ..state import generation, published, state
-from . import assets, cards, feeds, findindex, indexkeeper
+from . import assets, cards, encodings, feeds, findindex, indexkeeper, searchfiles
 from .figuresizes import with_figure_sizes
 from .sharing import listing_meta, share_data
 from .views import XML_MIMETYPE, _site_url_or_404, blueprint, cached_page, format_date, render
@@ -67,7 +67,14 @@ def search_file(version: str, name: str):
     if data is None:
         abort(404)
     suffix = name[name.rfind("."):] if "." in name else ""
-    response = Response(data, mimetype=_MIMETYPES.get(suffix, "application/octet-stream"))
+    mimetype = _MIMETYPES.get(suffix, "application/octet-stream")
+    body, encoding = searchfiles.encoded(version, name, data, mimetype,
+                                         encodings.chosen_for(request.headers.get("Accept-Encoding", "")))
+    response = Response(body, mimetype=mimetype)
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    if searchfiles.has_forms(name, data, mimetype):
+        response.headers["Vary"] = "Accept-Encoding"
     response.headers["Cache-Control"] = assets.CACHE_FOREVER
     return response
 
