@@ -240,7 +240,7 @@ def freeze_site(app: Flask, out: Path, base_url: str | None = None,
                 # One read of the posts for the whole build: edits made meanwhile wait for the next freeze.
                 with app.app_context(), blog.collection.snapshot():
                     pages = _freeze_into(app, build, base_url, progress, previous, digests)
-                compressed = precompress.write_siblings(build, out)
+                compressed = precompress.write_siblings(build, out if reuse else None)
                 if compressed:
                     progress(f"  {compressed} .br and .gz files written beside the text files")
                 size = outfolder.finish_and_swap(build, out, digests)

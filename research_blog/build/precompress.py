@@ -32,10 +32,29 @@ def _siblings(name: str, path: str) -> dict[str, Callable[[bytes], bytes]]:
     return {suffix: partial(compress, encoding=encoding, best=best) for encoding, suffix in FILE_SUFFIX.items()}
 
 
-def write_siblings(build: Path, previous: Path) -> int:
+def _earlier_copy(path: str, build: Path, previous: Path | None) -> str | None:
+    """The last build's file that ``path`` is the same as (its siblings can be linked), or None."""
+    if previous is None:
+        return None
+    old = os.path.join(previous, os.path.relpath(path, build))
+    if os.path.exists(old) and os.path.samefile(old, path):
+        return old
+    name = os.path.basename(path)
+    if searchfiles.is_wasm(name):
+        # Every index has a folder of its own (its version), and the WebAssembly is the same file in
+        # each until Pagefind changes: its .br, 0.3 s to make, is found in the last index's folder.
+        data = Path(path).read_bytes()
+        for candidate in Path(old).parent.parent.glob(f"*/{name}"):
+            if candidate.read_bytes() == data:
+                return str(candidate)
+    return None
+
+
+def write_siblings(build: Path, previous: Path | None) -> int:
     """Write a ``.br`` and a ``.gz`` beside every text file under ``build``; return how many were written.
 
-    ``previous``: the last build's folder, whose siblings are linked for files it shares with this one.
+    ``previous``: the last build's folder, whose siblings are linked for files it shares with this one
+    (None: a freeze that reuses nothing, which makes every sibling anew).
     """
     written = 0
     for folder, _, names in os.walk(build):
@@ -44,12 +63,11 @@ def write_siblings(build: Path, previous: Path) -> int:
             siblings = {} if os.path.islink(path) else _siblings(name, path)
             if not siblings:
                 continue
-            old = os.path.join(previous, os.path.relpath(path, build))
-            same = os.path.exists(old) and os.path.samefile(old, path)
+            earlier = _earlier_copy(path, build, previous)
             data = None
             for suffix, make in siblings.items():
-                if same and os.path.isfile(old + suffix):
-                    os.link(old + suffix, path + suffix)
+                if earlier and os.path.isfile(earlier + suffix):
+                    os.link(earlier + suffix, path + suffix)
                     continue
                 data = data if data is not None else Path(path).read_bytes()
                 Path(path + suffix).write_bytes(make(data))
