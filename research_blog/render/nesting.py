@@ -20,15 +20,16 @@ import re
 
 MAX_DEPTH = 100  # a real post stays under 10; Python-Markdown's own cap is about 220
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")  # indented too: a fence may sit in a list item
-_MARKERS = re.compile(r"(?:(?:[>*+-]|\d{1,9}[.)])(?:[ \t]+|$))+")
+_MARKER = r"[>*+-]|\d{1,9}[.)]"  # a quote, a bullet or an ordered item's number
+_LEADING_MARKERS = re.compile(rf"(?:(?:{_MARKER})(?:[ \t]+|$))+")
 _RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$")
 
 
 def _depth(line: str) -> int:
     stripped = line.lstrip(" \t")
     indent = len(line[: len(line) - len(stripped)].expandtabs(4))
-    markers = _MARKERS.match(stripped)
-    count = len(re.findall(r"[>*+-]|\d{1,9}[.)]", markers.group(0))) if markers else 0
+    markers = _LEADING_MARKERS.match(stripped)
+    count = len(re.findall(_MARKER, markers.group(0))) if markers else 0
     return indent // 4 + count
 
 

@@ -170,9 +170,10 @@ def _render(body: str, math_output: str, library: Library = EMPTY) -> Rendered:
         html = md.convert(body)
     except RecursionError:
         # Nesting under nesting.MAX_DEPTH that still exhausts Python-Markdown's
-        # recursion (an older release, a smaller stack in a thread). Returned (so cached like any result), never raised: the next request
-        # for this text costs nothing, and `check` reports it. The parser is left
-        # mid-state (reset() does not clear its block state), so it is replaced.
+        # recursion (an older release, a smaller stack in a thread). Returned (so
+        # cached like any result), never raised: the next request for this text
+        # costs nothing, and `check` reports it. The parser is left mid-state
+        # (reset() does not clear its block state), so it is replaced.
         _local.markdowns.pop(math_output, None)
         return Rendered(_UNRENDERABLE, (), (), failure=_TOO_DEEP)
     return Rendered(html, _toc_entries(md.toc_tokens), tuple(md.math_errors),

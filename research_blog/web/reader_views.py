@@ -68,7 +68,7 @@ def search_file(version: str, name: str):
         abort(404)
     suffix = name[name.rfind("."):] if "." in name else ""
     mimetype = _MIMETYPES.get(suffix, "application/octet-stream")
-    body, encoding = searchfiles.encoded(version, name, data, mimetype,
+    body, encoding = searchfiles.encoded(name, data, mimetype,
                                          encodings.chosen_for(request.headers.get("Accept-Encoding", "")))
     response = Response(body, mimetype=mimetype)
     if encoding:

@@ -45,16 +45,16 @@ def wasm_brotli(container: bytes) -> bytes:
 
 
 @lru_cache(maxsize=16)
-def _text_forms(version: str, name: str, data: bytes) -> encodings.Forms:
-    return encodings.Forms(data, best=True)
+def _text_forms(data: bytes) -> encodings.Forms:
+    return encodings.Forms(data, best=True)  # a few scripts a bundle, the same in every bundle of a version
 
 
-def encoded(version: str, name: str, data: bytes, mimetype: str, encoding: str | None) -> tuple[bytes, str | None]:
-    """The body to send for a file of the bundle ``version`` and the Content-Encoding it has (None: as it is)."""
+def encoded(name: str, data: bytes, mimetype: str, encoding: str | None) -> tuple[bytes, str | None]:
+    """The body to send for the bundle's file ``name`` and the Content-Encoding it has (None: as it is)."""
     if is_wasm(name):
         return (wasm_brotli(data), "br") if encoding == "br" else (data, None)
     if encoding and encodings.compressible(mimetype, len(data)):
-        return _text_forms(version, name, data).get(encoding), encoding
+        return _text_forms(data).get(encoding), encoding
     return data, None
 
 
